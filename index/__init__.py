@@ -1,0 +1,3 @@
+"""newsdesk's engine: readers, passages, extraction and the Whoosh store. Never imports textual."""
+
+FORMAT_VERSION = 1

@@ -1,0 +1,448 @@
+"""The indexing pipeline: read → passages → extraction → Whoosh, incremental and crash-safe.
+
+- Idempotent: an article whose content hash (text, metadata, extraction mode and extractor
+  version) is unchanged is skipped; a changed one has its passages and facts replaced.
+- Ids: the file stem or the record's id. When a new input brings an id that the index (or this
+  run) already holds for another file, the newcomer gets ``<id>~<8 hex of its file path>`` and a
+  warning: nothing is silently replaced or lost, and the rule gives the same id on every rerun.
+- Deleted files: an article whose file is gone from a folder (or whose record is gone from a
+  JSONL file) given again is kept and reported as missing; ``prune=True`` (``--prune``) deletes it.
+- Crash safety: one writer (a lock), commits every ``commit_every`` articles; a SIGKILL costs at
+  most the batch in flight and a rerun completes it (passages are keyed by unique ids, so nothing
+  is duplicated). Entity counts are rebuilt from the stored analyses if a run died in between.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import entitystore
+from .analyze import Analyzer, extraction_mode
+from .model import Analysis, Article, Passage, to_dict
+from .passages import split_passages
+from .sources import Problem, SourceError, read_paths
+from .store import SEP, TYPE_FIELD, create_or_open, write_stamp, writer_lock
+
+EXTRACTOR_VERSION = "1"
+DIRTY = "entities.dirty"
+
+
+@attrs.define
+class Summary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    warnings: int = 0
+    renamed: int = 0
+    missing: int = 0
+    pruned: int = 0
+    passages: int = 0
+    words: int = 0
+    problems: list[Problem] = attrs.Factory(list)
+    missing_ids: list[str] = attrs.Factory(list)
+    mode: str = "off"
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        d = attrs.asdict(self)
+        d["problems"] = [str(p) for p in self.problems]
+        return d
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+def content_hash(article: Article, mode: str) -> str:
+    h = hashlib.sha256()
+    for part in (article.title, article.date or "", article.source, article.license, article.text):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    h.update(f"{mode}:{EXTRACTOR_VERSION}".encode())
+    return h.hexdigest()[:32]
+
+
+def file_of(path: str) -> str:
+    """The file part of an article path (JSONL records carry ':LINE')."""
+    head, sep, tail = path.rpartition(":")
+    return head if sep and tail.isdigit() else path
+
+
+def _abspath(path: str) -> str:
+    f = file_of(path)
+    rest = path[len(f) :]
+    return os.path.abspath(f) + rest
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value[:10], "%Y-%m-%d")
+    except ValueError:
+        return None
+
+
+def passage_doc(article: Article, passage: Passage, hash_: str, analysis: Analysis | None) -> dict:
+    doc: dict[str, Any] = {
+        "id": passage.id,
+        "article_id": article.id,
+        "ordinal": passage.ordinal,
+        "start": passage.start,
+        "end": passage.end,
+        "text": passage.text,
+        "exact": passage.text,
+        "title": article.title,
+        "hash": hash_,
+    }
+    when = _date(article.date)
+    if when is not None:
+        doc["date"] = when
+    if analysis is not None:
+        by_type: dict[str, set[str]] = defaultdict(set)
+        ids: list[str] = []
+        for m in analysis.mentions:
+            if m.passage_id != passage.id:
+                continue
+            by_type[TYPE_FIELD.get(m.type, "misc")].add(m.name.replace(",", " "))
+            if m.entity_id not in ids:
+                ids.append(m.entity_id)
+        for field, names in by_type.items():
+            doc[field] = ",".join(sorted(names))
+        every = set().union(*by_type.values()) if by_type else set()
+        if every:
+            doc["entity"] = ",".join(sorted(every))
+        if ids:
+            doc["ents"] = SEP.join(ids).encode("utf-8")
+        kinds = {f.kind for f in analysis.facts if f.evidence.passage_id == passage.id}
+        who = {w for f in analysis.facts if f.evidence.passage_id == passage.id for w in f.who}
+        if kinds:
+            doc["kind"] = ",".join(sorted(kinds))
+        if who:
+            doc["who"] = ",".join(sorted(w.replace(",", " ") for w in who))
+    return doc
+
+
+def fact_doc(article: Article, fact: Any, analysis: Analysis) -> dict:
+    names = {m.name: m.type for m in analysis.mentions}
+    doc: dict[str, Any] = {
+        "id": fact.id,
+        "article_id": article.id,
+        "passage_id": fact.evidence.passage_id,
+        "kind": fact.kind,
+        "text": f"{fact.statement}\n{fact.evidence.text}",
+        "exact": fact.evidence.text,
+        "title": article.title,
+        "data": json.dumps(to_dict(fact), ensure_ascii=False),
+    }
+    who = [w.replace(",", " ") for w in fact.who]
+    if who:
+        doc["who"] = ",".join(who)
+    involved = set(who) | {w.replace(",", " ") for w in fact.where}
+    if involved:
+        doc["entity"] = ",".join(sorted(involved))
+    by_type: dict[str, set[str]] = defaultdict(set)
+    for name in involved:
+        t = names.get(name)
+        if t:
+            by_type[TYPE_FIELD.get(t, "misc")].add(name)
+    for field, vals in by_type.items():
+        doc[field] = ",".join(sorted(vals))
+    when = _date(fact.date if fact.date and len(fact.date) == 10 else None) or _date(
+        (fact.when.start if fact.when else None) or article.date
+    )
+    if when is not None:
+        doc["date"] = when
+    return doc
+
+
+class Builder:
+    """Indexes articles into an index folder; use as a context manager (it holds the lock)."""
+
+    def __init__(
+        self,
+        path: Path,
+        extract: bool = True,
+        workers: int = 0,
+        commit_every: int = 500,
+        lock_wait_s: float = 10.0,
+        on_wait: Callable[[], None] | None = None,
+        writer_procs: int = 1,
+    ) -> None:
+        self.path = path
+        self.extract = extract
+        self.workers = workers
+        self.commit_every = commit_every
+        self.lock_wait_s = lock_wait_s
+        self.on_wait = on_wait
+        self.writer_procs = writer_procs
+        self.mode = "off"
+        self._lock: Any = None
+
+    def __enter__(self) -> Builder:
+        self._lock = writer_lock(self.path, self.lock_wait_s, self.on_wait)
+        self._lock.__enter__()
+        self.ix = create_or_open(self.path)
+        self.mode = extraction_mode() if self.extract else "off"
+        if (self.path / DIRTY).exists():
+            entitystore.rebuild(self.ix)
+            (self.path / DIRTY).unlink()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._lock is not None:
+            self._lock.__exit__(*exc)
+            self._lock = None
+
+    # -- the run ---------------------------------------------------------------------------------
+
+    def run(
+        self,
+        paths: Sequence[str | Path],
+        prune: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> Summary:
+        started = time.perf_counter()
+        for p in paths:
+            if not os.path.lexists(p):
+                raise SourceError(f"{p}: no such file or folder")
+        summary = Summary(mode=self.mode)
+        total = sum(_size(Path(p)) for p in paths)
+        done = 0
+        known = self._known_articles()
+        seen: dict[str, str] = {}  # id -> file, this run
+        pending: list[Article] = []
+        with Analyzer(self.workers, self.mode if self.mode != "off" else "rules") as analyzer:
+            self._analyzer = analyzer
+            for item in read_paths(list(paths)):
+                if isinstance(item, Problem):
+                    summary.problems.append(item)
+                    if item.skipped:
+                        summary.skipped += 1
+                    else:
+                        summary.warnings += 1
+                    continue
+                article = self._settle_id(item, known, seen, summary)
+                done += len(article.text)
+                pending.append(article)
+                if len(pending) >= self.commit_every:
+                    self._write(pending, known, summary)
+                    pending = []
+                if progress is not None:
+                    progress(min(done, total), total)
+            if pending:
+                self._write(pending, known, summary)
+            self._analyzer = None
+        self._missing(paths, known, seen, prune, summary)
+        write_stamp(self.path, nlp=self.mode, updated=time.strftime("%Y-%m-%dT%H:%M:%S"))
+        if progress is not None:
+            progress(total, total)
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _known_articles(self) -> dict[str, tuple[str, str]]:
+        """id -> (hash, path) of every article in the index."""
+        out = {}
+        with self.ix["articles"].searcher() as s:
+            for fields in s.all_stored_fields():
+                out[fields["id"]] = (fields.get("hash", ""), fields.get("path", ""))
+        return out
+
+    def _settle_id(
+        self,
+        article: Article,
+        known: dict[str, tuple[str, str]],
+        seen: dict[str, str],
+        summary: Summary,
+    ) -> Article:
+        path = _abspath(article.path)
+        article = attrs.evolve(article, path=path)
+        mine = file_of(path)
+        other = seen.get(article.id) or (known[article.id][1] if article.id in known else None)
+        if other is not None and file_of(other) != mine:
+            new_id = f"{article.id}~{hashlib.sha1(mine.encode()).hexdigest()[:8]}"
+            summary.problems.append(
+                Problem(
+                    path=article.path,
+                    line=None,
+                    message=f"article id {article.id!r} is already used by {file_of(other)}; "
+                    f"indexed as {new_id!r}",
+                    skipped=False,
+                )
+            )
+            summary.warnings += 1
+            summary.renamed += 1
+            article = attrs.evolve(article, id=new_id)
+        seen[article.id] = path
+        return article
+
+    def _write(
+        self, articles: list[Article], known: dict[str, tuple[str, str]], summary: Summary
+    ) -> None:
+        changed: list[tuple[Article, str, bool]] = []
+        for a in articles:
+            h = content_hash(a, self.mode)
+            old = known.get(a.id)
+            if old is not None and old[0] == h:
+                summary.unchanged += 1
+                continue
+            changed.append((a, h, old is not None))
+        if not changed:
+            return
+        split = [(a, split_passages(a)) for a, _, _ in changed]
+        analyses: list[Analysis | None]
+        if self.mode == "off":
+            analyses = [None] * len(split)
+        else:
+            analyses = list(self._analyzer.run(split))
+        old_analyses = self._stored_analyses([a.id for a, _, existed in changed if existed])
+        (self.path / DIRTY).touch()
+        pw = self.ix["passages"].writer(procs=self.writer_procs, multisegment=self.writer_procs > 1)
+        fw = self.ix["facts"].writer()
+        aw = self.ix["articles"].writer()
+        try:
+            for (article, h, existed), (_, passages), analysis in zip(
+                changed, split, analyses, strict=True
+            ):
+                if existed:
+                    pw.delete_by_term("article_id", article.id)
+                    fw.delete_by_term("article_id", article.id)
+                for p in passages:
+                    pw.add_document(**passage_doc(article, p, h, analysis))
+                if analysis is not None:
+                    for fact in analysis.facts:
+                        fw.add_document(**fact_doc(article, fact, analysis))
+                aw.update_document(**_article_doc(article, h, passages, analysis))
+                summary.passages += len(passages)
+                summary.words += len(article.text.split())
+                if existed:
+                    summary.updated += 1
+                else:
+                    summary.added += 1
+                known[article.id] = (h, article.path)
+        except BaseException:
+            pw.cancel()
+            fw.cancel()
+            aw.cancel()
+            raise
+        pw.commit()
+        fw.commit()
+        aw.commit()
+        entitystore.apply(
+            self.ix["entities"],
+            added=[a for a in analyses if a is not None],
+            removed=list(old_analyses.values()),
+        )
+        (self.path / DIRTY).unlink()
+
+    def _stored_analyses(self, ids: Iterable[str]) -> dict[str, Analysis]:
+        out = {}
+        with self.ix["articles"].searcher() as s:
+            for aid in ids:
+                stored = s.document(id=aid)
+                if stored and stored.get("analysis"):
+                    out[aid] = entitystore.load_analysis(stored["analysis"])
+        return out
+
+    def _missing(
+        self,
+        paths: Sequence[str | Path],
+        known: dict[str, tuple[str, str]],
+        seen: dict[str, str],
+        prune: bool,
+        summary: Summary,
+    ) -> None:
+        roots = [os.path.abspath(p) for p in paths]
+        gone = []
+        for aid, (_, path) in known.items():
+            if aid in seen:
+                continue
+            f = file_of(path)
+            under = any(f == r or f.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+            if under:
+                gone.append(aid)
+        summary.missing = len(gone)
+        summary.missing_ids = sorted(gone)
+        if prune and gone:
+            self.delete(gone)
+            summary.pruned = len(gone)
+            for aid in gone:
+                known.pop(aid, None)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        old = self._stored_analyses(ids)
+        (self.path / DIRTY).touch()
+        for name in ("passages", "facts", "articles"):
+            w = self.ix[name].writer()
+            for aid in ids:
+                w.delete_by_term("article_id" if name != "articles" else "id", aid)
+            w.commit()
+        entitystore.apply(self.ix["entities"], added=[], removed=list(old.values()))
+        (self.path / DIRTY).unlink()
+
+
+def _article_doc(
+    article: Article, h: str, passages: Sequence[Passage], analysis: Analysis | None
+) -> dict:
+    return {
+        "id": article.id,
+        "path": article.path,
+        "hash": h,
+        "title": article.title,
+        "date": article.date,
+        "source": article.source,
+        "license": article.license,
+        "text": article.text,
+        "passages": [[p.start, p.end] for p in passages],
+        "analysis": entitystore.dump_analysis(analysis) if analysis is not None else "",
+    }
+
+
+def _size(path: Path) -> int:
+    try:
+        if path.is_file():
+            return path.stat().st_size
+        total = 0
+        for root, dirs, files in os.walk(path):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for f in files:
+                if not f.startswith("."):
+                    try:
+                        total += os.stat(os.path.join(root, f)).st_size
+                    except OSError:
+                        pass
+        return total
+    except OSError:
+        return 0
+
+
+def build(
+    index_dir: Path,
+    paths: Sequence[str | Path],
+    extract: bool = True,
+    prune: bool = False,
+    progress: ProgressFn | None = None,
+    **kw: Any,
+) -> Summary:
+    with Builder(index_dir, extract=extract, **kw) as b:
+        return b.run(paths, prune=prune, progress=progress)
+
+
+def iter_stored_analyses(index_dir: Path) -> Iterator[Analysis]:
+    from .store import open_indexes
+
+    ix = open_indexes(index_dir)
+    with ix["articles"].searcher() as s:
+        for fields in s.all_stored_fields():
+            if fields.get("analysis"):
+                yield entitystore.load_analysis(fields["analysis"])

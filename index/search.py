@@ -1,0 +1,410 @@
+"""The engine's read side, one small seam: search with filters, highlights and facet counts,
+suggestions, and lookups of articles, passages, entities and facts.
+
+Everything the app and the command line read goes through :class:`Engine`, so another engine
+(OpenSearch, for corpora beyond one machine) could stand behind the same calls.
+Searchers are per thread (Whoosh searchers are not shared across threads) and refreshed after
+another process commits.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+from whoosh import query as wq
+
+from .entitystore import entity_from_stored, load_analysis
+from .errors import QueryError
+from .highlight import Span, snippet, spans_for
+from .model import Article, Entity, Fact, Mention, Passage, converter
+from .query import QueryBuilder, query_terms
+from .store import SEP, TYPE_FIELD, open_indexes, read_stamp
+
+
+@attrs.frozen(slots=True)
+class Hit:
+    rank: int
+    article_id: str
+    passage_id: str
+    title: str
+    date: str | None
+    score: float
+    text: str
+    highlights: tuple[Span, ...]
+    snippet: str
+    snippet_highlights: tuple[Span, ...]
+    ordinal: int
+    start: int  # the passage's span in the article text
+    end: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "passage_id": self.passage_id,
+            "title": self.title,
+            "date": self.date,
+            "score": round(self.score, 4),
+            "text": self.text,
+            "highlights": [
+                {"start": s.start, "end": s.end, "text": self.text[s.start : s.end]}
+                for s in self.highlights
+            ],
+            "snippet": self.snippet,
+        }
+
+
+@attrs.frozen(slots=True)
+class FacetRow:
+    id: str
+    name: str
+    type: str
+    count: int
+
+
+@attrs.frozen(slots=True)
+class SearchResult:
+    query: str
+    hits: tuple[Hit, ...] = ()
+    total: int = 0
+    facets: dict[str, tuple[FacetRow, ...]] = attrs.Factory(dict)
+    error: str | None = None
+    suggestion: str | None = None
+    fallback: bool = False  # no passage held every word: ranked as a scored OR
+    elapsed_ms: float = 0.0
+    terms: dict[str, set[str]] = attrs.Factory(dict)
+
+
+@attrs.frozen(slots=True)
+class Stats:
+    articles: int
+    passages: int
+    entities: int
+    facts: int
+    nlp: str
+
+
+def _date_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%Y-%m-%d"))
+    return str(value)
+
+
+class Engine:
+    """Read access to a newsdesk index folder."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.stamp = read_stamp(self.path)
+        self.ix = open_indexes(self.path)
+        self.passage_q = QueryBuilder(self.ix["passages"].schema, ("text", "title"))
+        self.fact_q = QueryBuilder(self.ix["facts"].schema, ("text", "title"))
+        self._local = threading.local()
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._entity_names: dict[str, tuple[str, str]] | None = None
+        self._facet_cache: OrderedDict[tuple[Any, ...], tuple[int, dict]] = OrderedDict()
+
+    # -- searchers ---------------------------------------------------------------------------------
+
+    def _searcher(self, name: str) -> Any:
+        local = self._local
+        if getattr(local, "generation", None) != self._generation:
+            for s in getattr(local, "searchers", {}).values():
+                s.close()
+            local.searchers = {}
+            local.generation = self._generation
+        s = local.searchers.get(name)
+        if s is None:
+            s = local.searchers[name] = self.ix[name].searcher()
+        return s
+
+    def refresh(self) -> bool:
+        """Pick up commits made by another process; True when something changed."""
+        changed = any(
+            self.ix[n].latest_generation() != self._searcher(n).reader().generation()
+            for n in ("passages", "articles", "entities", "facts")
+        )
+        if changed:
+            with self._lock:
+                self.ix = open_indexes(self.path)
+                self._generation += 1
+                self._entity_names = None
+                self._facet_cache.clear()
+        return changed
+
+    def close(self) -> None:
+        for s in getattr(self._local, "searchers", {}).values():
+            s.close()
+        self._local.searchers = {}
+
+    def stats(self) -> Stats:
+        return Stats(
+            articles=self._searcher("articles").doc_count(),
+            passages=self._searcher("passages").doc_count(),
+            entities=self._searcher("entities").doc_count(),
+            facts=self._searcher("facts").doc_count(),
+            nlp=str(read_stamp(self.path).get("nlp", "off")),
+        )
+
+    # -- search ------------------------------------------------------------------------------------
+
+    def entity_filter(self, names: Sequence[str]) -> wq.Query | None:
+        """A filter query requiring every named entity (canonical names or aliases)."""
+        terms = []
+        for name in names:
+            canon = self.resolve_entity(name)
+            terms.append(wq.Term("entity", (canon.name if canon else name).lower()))
+        return wq.And(terms) if terms else None
+
+    def search(
+        self,
+        text: str,
+        limit: int = 20,
+        offset: int = 0,
+        entities: Sequence[str] = (),
+        facets: bool = True,
+        highlight: bool = True,
+    ) -> SearchResult:
+        started = time.perf_counter()
+        s = self._searcher("passages")
+        try:
+            q = self.passage_q.parse(text)
+        except QueryError as exc:
+            return SearchResult(query=text, error=str(exc))
+        flt = self.entity_filter(entities)
+        fallback = False
+        try:
+            results = s.search(q, limit=offset + limit, filter=flt, terms=False)
+            if results.scored_length() == 0 and len(text.split()) > 1:
+                q_or = self.passage_q.parse(text, fallback=True)
+                alt = s.search(q_or, limit=offset + limit, filter=flt)
+                if alt.scored_length():
+                    q, results, fallback = q_or, alt, True
+        except Exception as exc:  # a query whoosh accepts but cannot run
+            return SearchResult(query=text, error=f"cannot run the query: {exc}")
+        terms = query_terms(q)
+        hits = []
+        for rank, r in enumerate(results[offset : offset + limit], start=offset + 1):
+            hits.append(self._hit(rank, r, terms, highlight))
+        total = len(results)
+        facet_rows: dict[str, tuple[FacetRow, ...]] = {}
+        if facets:
+            total, facet_rows = self._facets(q, flt, text, entities)
+        suggestion = None
+        if total == 0:
+            suggestion = self.suggest(text)
+        return SearchResult(
+            query=text,
+            hits=tuple(hits),
+            total=total,
+            facets=facet_rows,
+            suggestion=suggestion,
+            fallback=fallback,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            terms=terms,
+        )
+
+    def _hit(self, rank: int, r: Any, terms: dict[str, set[str]], highlight: bool) -> Hit:
+        text = r["text"]
+        spans = spans_for(text, terms) if highlight else []
+        snip, snip_spans = snippet(text, spans)
+        return Hit(
+            rank=rank,
+            article_id=r["article_id"],
+            passage_id=r["id"],
+            title=r.get("title", ""),
+            date=_date_str(r.get("date")),
+            score=float(r.score or 0.0),
+            text=text,
+            highlights=tuple(spans),
+            snippet=snip,
+            snippet_highlights=tuple(snip_spans),
+            ordinal=r.get("ordinal", 0),
+            start=r.get("start", 0),
+            end=r.get("end", 0),
+        )
+
+    def highlights(self, text: str, query: str) -> list[Span]:
+        """Hit spans of query in any text (a passage shown in full)."""
+        try:
+            q = self.passage_q.parse(query)
+        except QueryError:
+            return []
+        return spans_for(text, query_terms(q))
+
+    def _facets(
+        self, q: wq.Query, flt: wq.Query | None, text: str, entities: Sequence[str]
+    ) -> tuple[int, dict[str, tuple[FacetRow, ...]]]:
+        key = (text, tuple(entities), self._generation)
+        cached = self._facet_cache.get(key)
+        if cached is None:
+            s = self._searcher("passages")
+            full = wq.And([q, flt]) if flt is not None else q
+            reader = s.reader()
+            counts: Counter[str] = Counter()
+            total = 0
+            col = reader.column_reader("ents") if reader.has_column("ents") else None
+            for docnum in s.docs_for_query(full):
+                total += 1
+                if col is not None:
+                    raw = col[docnum]
+                    if raw:
+                        counts.update(raw.decode("utf-8").split(SEP))
+            cached = (total, counts)
+            self._facet_cache[key] = cached
+            while len(self._facet_cache) > 64:
+                self._facet_cache.popitem(last=False)
+        else:
+            self._facet_cache.move_to_end(key)
+        total, counts = cached
+        names = self._names()
+        rows: dict[str, list[FacetRow]] = {t: [] for t in TYPE_FIELD}
+        for eid, n in counts.most_common():
+            name, typ = names.get(eid, (eid.partition(":")[2], eid.partition(":")[0].upper()))
+            rows.setdefault(typ, []).append(FacetRow(eid, name, typ, n))
+        return total, {t: tuple(v) for t, v in rows.items()}
+
+    def _names(self) -> dict[str, tuple[str, str]]:
+        names = self._entity_names
+        if names is None:
+            names = {}
+            s = self._searcher("entities")
+            for fields in s.all_stored_fields():
+                names[fields["id"]] = (fields["name"], fields["type"])
+            self._entity_names = names
+        return names
+
+    def suggest(self, text: str) -> str | None:
+        """'Did you mean': the query with misspelt words corrected from the index's words."""
+        s = self._searcher("passages")
+        try:
+            q = self.passage_q.parse(text)
+            corrected = s.correct_query(q, text)
+        except Exception:
+            return None
+        if corrected.query != q and corrected.string and corrected.string != text:
+            return str(corrected.string)
+        return None
+
+    # -- lookups -----------------------------------------------------------------------------------
+
+    def _article_fields(self, article_id: str) -> dict[str, Any] | None:
+        fields: dict[str, Any] | None = self._searcher("articles").document(id=article_id)
+        return fields
+
+    def article(self, article_id: str) -> Article | None:
+        f = self._article_fields(article_id)
+        if f is None:
+            return None
+        return Article(
+            id=f["id"],
+            title=f.get("title") or "",
+            date=f.get("date"),
+            source=f.get("source") or "",
+            license=f.get("license") or "",
+            path=f.get("path") or "",
+            text=f.get("text") or "",
+        )
+
+    def article_ids(self) -> list[str]:
+        return sorted(f["id"] for f in self._searcher("articles").all_stored_fields())
+
+    def passages(self, article_id: str) -> list[Passage]:
+        f = self._article_fields(article_id)
+        if f is None:
+            return []
+        text = f.get("text") or ""
+        return [
+            Passage(f"{article_id}#{i}", article_id, i, text[s:e], s, e)
+            for i, (s, e) in enumerate(f.get("passages") or [], start=1)
+        ]
+
+    def passage(self, passage_id: str) -> Passage | None:
+        article_id, _, n = passage_id.rpartition("#")
+        for p in self.passages(article_id):
+            if str(p.ordinal) == n:
+                return p
+        return None
+
+    def analysis(self, article_id: str) -> Any:
+        f = self._article_fields(article_id)
+        if f is None or not f.get("analysis"):
+            return None
+        return load_analysis(f["analysis"])
+
+    def mentions(self, article_id: str, passage_id: str | None = None) -> list[Mention]:
+        a = self.analysis(article_id)
+        if a is None:
+            return []
+        return [m for m in a.mentions if passage_id is None or m.passage_id == passage_id]
+
+    def resolve_entity(self, name: str) -> Entity | None:
+        """The canonical entity a name or alias stands for (the one with most mentions)."""
+        s = self._searcher("entities")
+        key = name.strip().lower()
+        if key.startswith("the "):
+            key = key[4:]
+        if not key:
+            return None
+        found = [entity_from_stored(f) for f in s.documents(names=key)]
+        if not found:
+            found = [entity_from_stored(f) for f in s.documents(id=key)]
+        if not found:
+            return None
+        return max(found, key=lambda e: e.mentions)
+
+    def entities(self, type: str | None = None, article: str | None = None) -> list[Entity]:
+        s = self._searcher("entities")
+        if article is not None:
+            a = self.analysis(article)
+            if a is None:
+                return []
+            out = []
+            for e in a.entities:
+                glob = s.document(id=e.id)
+                arts = entity_from_stored(glob).articles if glob else e.articles
+                out.append(attrs.evolve(e, articles=arts))
+        else:
+            out = [entity_from_stored(f) for f in s.all_stored_fields()]
+        if type:
+            out = [e for e in out if e.type == type.upper()]
+        return sorted(out, key=lambda e: (-e.mentions, e.name.lower()))
+
+    def facts(
+        self,
+        query: str | None = None,
+        entity: str | None = None,
+        article: str | None = None,
+        passage: str | None = None,
+        limit: int | None = None,
+    ) -> list[Fact]:
+        s = self._searcher("facts")
+        parts: list[wq.Query] = []
+        if query and query.strip():
+            parts.append(self.fact_q.parse(query))
+        if entity:
+            canon = self.resolve_entity(entity)
+            name = (canon.name if canon else entity).lower()
+            parts.append(wq.Or([wq.Term("entity", name), wq.Term("who", name)]))
+        if article:
+            parts.append(wq.Term("article_id", article))
+        if passage:
+            parts.append(wq.Term("passage_id", passage))
+        q: wq.Query = wq.And(parts) if parts else wq.Every()
+        scored = bool(query and query.strip())
+        results = s.search(q, limit=limit if scored else None)
+        facts = [converter.structure(json.loads(r["data"]), Fact) for r in results]
+        if not scored:
+            facts.sort(key=lambda f: (f.article_id, f.evidence.start, f.id))
+            if limit is not None:
+                facts = facts[:limit]
+        return facts
