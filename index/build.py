@@ -103,6 +103,7 @@ def passage_doc(article: Article, passage: Passage, hash_: str, analysis: Analys
         "text": passage.text,
         "exact": passage.text,
         "title": article.title,
+        "title_exact": article.title,
         "hash": hash_,
     }
     when = _date(article.date)
@@ -143,6 +144,7 @@ def fact_doc(article: Article, fact: Any, analysis: Analysis) -> dict:
         "text": f"{fact.statement}\n{fact.evidence.text}",
         "exact": fact.evidence.text,
         "title": article.title,
+        "title_exact": article.title,
         "data": json.dumps(to_dict(fact), ensure_ascii=False),
     }
     who = [w.replace(",", " ") for w in fact.who]

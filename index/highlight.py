@@ -35,7 +35,7 @@ def spans_for(
     found: list[Span] = []
     if stems:
         found += [Span(s, e) for tok, s, e in _tokens(_STEM, text) if tok in stems]
-    phrases = [p.split("\x00") for f in ("phrase:exact", "phrase:title") for p in terms.get(f, ())]
+    phrases = [p.split("\x00") for f in ("phrase:exact",) for p in terms.get(f, ())]
     singles = terms.get("exact", set()) - {w for p in phrases for w in p}
     if phrases or singles:
         toks = _tokens(_EXACT, text)

@@ -1,7 +1,7 @@
 """The query language: Whoosh's syntax with newsdesk's fields, phrases, and AND→OR fallback.
 
 - Bare words search the passage text (stemmed) and the article title together (BM25F).
-- ``"quoted phrases"`` are exact: they run on an unstemmed field (and the title).
+- ``"quoted phrases"`` are exact: they run on unstemmed copies of the text and the title.
 - Fields: ``person:``, ``org:``, ``place:``, ``misc:``, ``entity:`` (canonical names, any case),
   ``kind:`` and ``who:`` (facts in the passage), ``title:``, ``article:`` (article id),
   ``date:`` (``date:2023``, ``date:[2023-01 TO 2023-12]``, ``date:>2022``).
@@ -45,7 +45,7 @@ def _rewrite(text: str, known: set[str]) -> str:
         return f"{name}:" if name in known else m.group(0)
 
     text = _FIELDED.sub(field, text)
-    return _PHRASE.sub(lambda m: f'(exact:"{m.group(1)}" OR title:"{m.group(1)}")', text)
+    return _PHRASE.sub(lambda m: f'(exact:"{m.group(1)}" OR title_exact:"{m.group(1)}")', text)
 
 
 def make_parser(schema: Any, fields: tuple[str, ...], group: Any) -> qparser.QueryParser:

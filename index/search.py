@@ -10,6 +10,7 @@ another process commits.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -96,6 +97,11 @@ def _date_str(value: Any) -> str | None:
     if hasattr(value, "strftime"):
         return str(value.strftime("%Y-%m-%d"))
     return str(value)
+
+
+_PLAIN_WORD = re.compile(
+    r'(?<![\w:"\[])[A-Za-z][A-Za-z\'-]{2,}(?![\w:])(?=(?:[^"]*"[^"]*")*[^"]*$)'
+)
 
 
 class Engine:
@@ -284,16 +290,29 @@ class Engine:
         return names
 
     def suggest(self, text: str) -> str | None:
-        """'Did you mean': the query with misspelt words corrected from the index's words."""
+        """'Did you mean': the query with words the index does not hold replaced by near ones."""
         s = self._searcher("passages")
-        try:
-            q = self.passage_q.parse(text)
-            corrected = s.correct_query(q, text)
-        except Exception:
-            return None
-        if corrected.query != q and corrected.string and corrected.string != text:
-            return str(corrected.string)
-        return None
+        corrector = s.corrector("text")
+        analyzer = s.schema["text"].analyzer
+        changed = False
+
+        def fix(m: re.Match[str]) -> str:
+            nonlocal changed
+            word = m.group(0)
+            if word in ("AND", "OR", "NOT", "TO"):
+                return word
+            stems = [t.text for t in analyzer(word.lower())]
+            if not stems or any(s.doc_frequency("text", st) for st in stems):
+                return word
+            found = corrector.suggest(word.lower(), limit=1)
+            if not found:
+                return word
+            changed = True
+            return str(found[0])
+
+        # plain words only: not field names, field values or quoted phrases
+        fixed = _PLAIN_WORD.sub(fix, text)
+        return fixed if changed and fixed != text else None
 
     # -- lookups -----------------------------------------------------------------------------------
 

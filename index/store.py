@@ -53,6 +53,7 @@ def passage_schema() -> fields.Schema:
         text=fields.TEXT(analyzer=stem_analyzer(), stored=True, spelling=True, phrase=True),
         exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True),
         title=fields.TEXT(analyzer=stem_analyzer(), stored=True, field_boost=1.5),
+        title_exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True, field_boost=1.5),
         date=fields.DATETIME(stored=True),
         hash=fields.ID(stored=True),
         person=_keywords(),
@@ -108,6 +109,7 @@ def fact_schema() -> fields.Schema:
         text=fields.TEXT(analyzer=stem_analyzer(), spelling=True),
         exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True),
         title=fields.TEXT(analyzer=stem_analyzer()),
+        title_exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True),
         date=fields.DATETIME(stored=True),
         data=fields.STORED(),
     )

@@ -14,8 +14,14 @@ CORPORA = SHARED / "corpora"
 # --- engine fixtures ---
 
 
-def write_article(folder: Path, name: str, body: str, date: str | None = None,
-                  title: str | None = None, source: str = "") -> Path:
+def write_article(
+    folder: Path,
+    name: str,
+    body: str,
+    date: str | None = None,
+    title: str | None = None,
+    source: str = "",
+) -> Path:
     """A header-format article file (the format of ../shared/corpora)."""
     folder.mkdir(parents=True, exist_ok=True)
     head = []

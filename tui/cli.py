@@ -48,8 +48,12 @@ def _engine(args: argparse.Namespace) -> Any:
     return Engine(_index_dir(args))
 
 
+_C1 = {c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), 0x2028, 0x2029)}
+
+
 def _dump(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1))
+    """JSON on stdout; control characters escaped (json escapes C0; C1 and DEL are done here)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1).translate(_C1))
     sys.stdout.write("\n")
 
 

@@ -1,0 +1,196 @@
+"""Search: BM25F over text and title, exact phrases, AND then OR, proximity, fields, highlights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from index.build import build
+from index.search import Engine
+
+from .conftest import write_article
+
+pytestmark = pytest.mark.store
+
+ARTICLES = {
+    "bridge": (
+        "2021-04-12",
+        "City council approves new bridge",
+        "The city council approved the construction of a new bridge across the river on Monday.\n\n"
+        "Critics warned that the bridge would cost far more than the council had promised.\n\n"
+        "The mayor said construction would begin in the spring and finish within two years.",
+    ),
+    "floods": (
+        "2022-07-03",
+        "Floods close roads in the north",
+        "Heavy rain flooded roads and bridges in the northern districts over the weekend.\n\n"
+        "Emergency crews closed the old river crossing after water rose above the warning mark.",
+    ),
+    "budget": (
+        "2023-01-20",
+        "Budget debate",
+        "The council spent the whole evening on the budget, then on parking, and at the very end "
+        "of the meeting, almost as an afterthought, on the river.\n\n"
+        "Residents asked about the costs of the new library building on Main Street downtown.",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    root = tmp_path_factory.mktemp("search")
+    for name, (date, title, body) in ARTICLES.items():
+        write_article(root / "c", f"{name}.txt", body, date=date, title=title)
+    build(root / "ix", [root / "c"], extract=False)
+    return Engine(root / "ix")
+
+
+def ids(engine: Engine, q: str, **kw: object) -> list[str]:
+    res = engine.search(q, limit=20, facets=False, **kw)  # type: ignore[arg-type]
+    assert res.error is None, res.error
+    return [h.passage_id for h in res.hits]
+
+
+def test_plain_terms_are_stemmed(engine: Engine) -> None:
+    assert ids(engine, "approve")[0] == "bridge#1"
+    assert "floods#1" in ids(engine, "flooding")
+
+
+def test_quoted_phrases_are_exact(engine: Engine) -> None:
+    # the title holds the phrase too (BM25F over text and title), but the passage ranks first
+    assert ids(engine, '"new bridge"')[0] == "bridge#1"
+    assert ids(engine, '"new bridges"') == []
+    assert ids(engine, '"river crossing"') == ["floods#2"]
+
+
+def test_all_words_first_then_a_scored_or(engine: Engine) -> None:
+    res = engine.search("council bridge", limit=20, facets=False)
+    assert not res.fallback and [h.passage_id for h in res.hits][:2] == ["bridge#1", "bridge#2"]
+    res = engine.search("bridge zeppelin", limit=20, facets=False)
+    assert res.fallback and res.hits and all("bridge" in h.passage_id for h in res.hits[:2])
+
+
+def test_words_close_together_rank_first(engine: Engine) -> None:
+    # both passages hold "council" and "river"; in bridge#1 they stand close together
+    assert ids(engine, "council river")[0] == "bridge#1"
+
+
+def test_the_title_counts(engine: Engine) -> None:
+    assert ids(engine, "title:budget") == ["budget#1", "budget#2"]
+    assert ids(engine, "debate library") == ["budget#2"]
+
+
+def test_date_ranges(engine: Engine) -> None:
+    assert {p.split("#")[0] for p in ids(engine, "date:[2022-01 TO 2022-12] river")} == {"floods"}
+    assert {p.split("#")[0] for p in ids(engine, "date:2023 council")} == {"budget"}
+
+
+def test_highlights_are_offsets_into_the_passage(engine: Engine) -> None:
+    (hit,) = engine.search('"river crossing" emergency', facets=False).hits
+    marked = [hit.text[s.start : s.end] for s in hit.highlights]
+    assert marked == ["Emergency", "river crossing"]
+    j = hit.as_json()
+    assert set(j) >= {"article_id", "passage_id", "title", "date", "score", "text", "highlights"}
+    assert j["date"] == "2022-07-03" and j["article_id"] == "floods"
+    assert [h["text"] for h in j["highlights"]] == marked
+
+
+def test_a_syntax_error_is_a_message_not_an_exception(engine: Engine) -> None:
+    res = engine.search("date:[2022 TO", facets=False)
+    assert res.hits == () or res.error is None  # whoosh recovers some; never raises
+    bad = engine.search("date:[notadate TO alsonot]", facets=False)
+    assert bad.error is None or "query" in bad.error
+
+
+def test_no_hits_offers_a_spelling_suggestion(engine: Engine) -> None:
+    res = engine.search("contruction", facets=False)
+    assert res.total == 0 and res.suggestion == "construction"
+
+
+def test_paging(engine: Engine) -> None:
+    first = ids(engine, "river OR council OR road")
+    page = engine.search("river OR council OR road", limit=2, offset=2, facets=False).hits
+    page = [h.passage_id for h in page]
+    assert page == first[2:4]
+
+
+def test_facets_count_the_whole_result_set(engine: Engine) -> None:
+    res = engine.search("council", limit=1)
+    assert res.total == 4 and len(res.hits) == 1  # three passages, and the bridge title
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=40))
+def test_any_query_text_is_answered_or_explained(engine: Engine, text: str) -> None:
+    res = engine.search(text, limit=5)
+    assert res.error is None or isinstance(res.error, str)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                '"',
+                "(",
+                ")",
+                "[",
+                "]",
+                "{",
+                "}",
+                ":",
+                "*",
+                "?",
+                "~",
+                "^",
+                "AND",
+                "OR",
+                "NOT",
+                "TO",
+                "date:",
+                "entity:",
+                "person:",
+                "kind:",
+                "river",
+                " ",
+                "-",
+                "+",
+                "\\",
+                "'",
+                "/",
+                "<",
+                ">",
+                "=",
+                "2022",
+                "council",
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_query_syntax_soup_never_raises(engine: Engine, parts: list[str]) -> None:
+    res = engine.search("".join(parts), limit=5)
+    assert res.error is None or isinstance(res.error, str)
+
+
+def test_entity_filter_on_an_index_without_extraction_is_empty(engine: Engine) -> None:
+    assert ids(engine, "council", entities=["Nobody Known"]) == []
+
+
+def test_a_query_of_stop_words_only_says_so(engine: Engine) -> None:
+    assert engine.search("the", facets=False).error == "the query has no searchable words"
+
+
+def test_passages_and_articles_round_trip(engine: Engine, tmp_path: Path) -> None:
+    article = engine.article("bridge")
+    assert article is not None and article.title == "City council approves new bridge"
+    for p in engine.passages("bridge"):
+        assert article.text[p.start : p.end] == p.text
+    assert engine.passage("bridge#2") == engine.passages("bridge")[1]

@@ -1,0 +1,174 @@
+"""The Whoosh store and the incremental build: idempotent, replacing, keeping, locking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from index import FORMAT_VERSION
+from index.build import build
+from index.errors import IndexBusy, IndexVersionMismatch
+from index.search import Engine
+from index.sources import SourceError
+from index.store import STAMP, writer_lock
+
+from .conftest import write_article
+
+pytestmark = pytest.mark.store
+
+BODY_A = (
+    "The ministry confirmed the new satellite launch on Tuesday morning at the coast.\n\n"
+    "Engineers said the rocket carried three small payloads into a low orbit."
+)
+BODY_B = (
+    "Farmers in the valley reported the best harvest in a decade of hard seasons.\n\n"
+    "The cooperative said prices for apples would fall this winter."
+)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    write_article(folder, "launch.txt", BODY_A, date="2024-03-05", title="Satellite launch")
+    write_article(folder, "harvest.txt", BODY_B, date="2024-09-30", title="Record harvest")
+    return folder
+
+
+def hits(engine: Engine, q: str) -> list[str]:
+    return [h.passage_id for h in engine.search(q, limit=50, facets=False).hits]
+
+
+def test_build_then_search_finds_the_passage(tmp_path: Path, corpus: Path) -> None:
+    ix = tmp_path / "ix"
+    s = build(ix, [corpus], extract=False)
+    assert (s.added, s.updated, s.unchanged, s.skipped) == (2, 0, 0, 0)
+    engine = Engine(ix)
+    assert hits(engine, "rocket payloads") == ["launch#2"]
+    assert engine.stats().articles == 2
+    assert json.loads((ix / STAMP).read_text())["format"] == FORMAT_VERSION
+
+
+def test_reindexing_the_same_inputs_changes_nothing(tmp_path: Path, corpus: Path) -> None:
+    ix = tmp_path / "ix"
+    build(ix, [corpus], extract=False)
+    before = Engine(ix).search("the", limit=100, facets=False).total
+    again = build(ix, [corpus], extract=False)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    engine = Engine(ix)
+    assert engine.search("the", limit=100, facets=False).total == before
+    assert engine.stats().passages == 4
+
+
+def test_a_changed_article_replaces_its_passages(tmp_path: Path, corpus: Path) -> None:
+    ix = tmp_path / "ix"
+    build(ix, [corpus], extract=False)
+    write_article(
+        corpus,
+        "launch.txt",
+        "The launch was postponed because of high winds.",
+        date="2024-03-05",
+        title="Satellite launch",
+    )
+    s = build(ix, [corpus], extract=False)
+    assert (s.added, s.updated, s.unchanged) == (0, 1, 1)
+    engine = Engine(ix)
+    assert hits(engine, "payloads") == []
+    assert hits(engine, "postponed winds") == ["launch#1"]
+    assert engine.stats().passages == 3
+
+
+def test_a_deleted_file_is_kept_unless_pruned(tmp_path: Path, corpus: Path) -> None:
+    ix = tmp_path / "ix"
+    build(ix, [corpus], extract=False)
+    (corpus / "harvest.txt").unlink()
+    kept = build(ix, [corpus], extract=False)
+    assert kept.missing == 1 and kept.missing_ids == ["harvest"] and kept.pruned == 0
+    assert hits(Engine(ix), "apples") == ["harvest#2"]
+    pruned = build(ix, [corpus], extract=False, prune=True)
+    assert pruned.pruned == 1
+    assert hits(Engine(ix), "apples") == []
+    assert Engine(ix).stats().articles == 1
+
+
+def test_the_same_id_from_two_files_keeps_both(tmp_path: Path, corpus: Path) -> None:
+    ix = tmp_path / "ix"
+    other = tmp_path / "other"
+    write_article(other, "launch.txt", "A different launch: a new bakery opened downtown.")
+    build(ix, [corpus], extract=False)
+    s = build(ix, [other], extract=False)
+    assert s.renamed == 1 and s.added == 1
+    assert any("already used" in str(p) for p in s.problems)
+    engine = Engine(ix)
+    assert hits(engine, "payloads") == ["launch#2"]
+    (bakery,) = hits(engine, "bakery")
+    assert bakery.startswith("launch~")
+    again = build(ix, [other], extract=False)  # the rule gives the same id every time
+    assert again.unchanged == 1 and again.added == 0
+
+
+def test_a_missing_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError):
+        build(tmp_path / "ix", [tmp_path / "nope"], extract=False)
+
+
+def test_a_second_writer_gets_a_clear_busy_error(tmp_path: Path, corpus: Path) -> None:
+    ix = tmp_path / "ix"
+    build(ix, [corpus], extract=False)
+    with writer_lock(ix), pytest.raises(IndexBusy, match="being written by another process"):
+        build(ix, [corpus], extract=False, lock_wait_s=0.3)
+
+
+def test_an_index_of_another_format_says_how_to_rebuild(tmp_path: Path, corpus: Path) -> None:
+    ix = tmp_path / "ix"
+    build(ix, [corpus], extract=False)
+    (ix / STAMP).write_text(json.dumps({"format": FORMAT_VERSION + 1}))
+    with pytest.raises(IndexVersionMismatch, match="rebuild"):
+        Engine(ix)
+
+
+def test_entities_facets_and_facts_are_stored(tmp_path: Path, fake_nlp: None) -> None:
+    folder = tmp_path / "c"
+    write_article(
+        folder,
+        "a.txt",
+        "Anne Neuberger met officials in Japan to discuss a long list of matters.\n\n"
+        "Reuters reported that North Korea denied it again in a statement on Monday.",
+        date="2023-11-06",
+    )
+    write_article(
+        folder, "b.txt", "Japan and North Korea held talks, Reuters said.", date="2023-11-07"
+    )
+    ix = tmp_path / "ix"
+    build(ix, [folder])
+    engine = Engine(ix)
+    names = {e.name: e for e in engine.entities()}
+    assert names["Japan"].mentions == 2 and names["Japan"].articles == ("a", "b")
+    assert {e.name for e in engine.entities(type="PERSON")} == {"Anne Neuberger"}
+    assert {e.name for e in engine.entities(article="b")} == {"Japan", "North Korea", "Reuters"}
+    res = engine.search('entity:"North Korea"', facets=True)
+    assert {h.passage_id for h in res.hits} == {"a#2", "b#1"}
+    places = {r.name: r.count for r in res.facets["PLACE"]}
+    assert places == {"North Korea": 2, "Japan": 1}
+    assert [h.passage_id for h in engine.search('person:"anne neuberger"').hits] == ["a#1"]
+    assert [h.passage_id for h in engine.search("talks", entities=["Japan"]).hits] == ["b#1"]
+    (fact,) = engine.facts(entity="Anne Neuberger")
+    assert fact.who == ("Anne Neuberger",) and fact.evidence.passage_id == "a#1"
+    assert [h.passage_id for h in engine.search("kind:QUOTE").hits] == ["a#1"]
+
+
+def test_entity_counts_follow_replaced_and_pruned_articles(tmp_path: Path, fake_nlp: None) -> None:
+    folder = tmp_path / "c"
+    write_article(folder, "a.txt", "Japan and Japan again.", date="2023-11-06")
+    write_article(folder, "b.txt", "Reuters wrote about Japan.", date="2023-11-07")
+    ix = tmp_path / "ix"
+    build(ix, [folder])
+    write_article(folder, "a.txt", "Nothing about any country now.", date="2023-11-06")
+    build(ix, [folder])
+    japan = Engine(ix).resolve_entity("japan")
+    assert japan is not None and japan.mentions == 1 and japan.articles == ("b",)
+    (folder / "b.txt").unlink()
+    build(ix, [folder], prune=True)
+    assert Engine(ix).resolve_entity("Japan") is None
+    assert Engine(ix).entities() == []
