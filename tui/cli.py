@@ -75,6 +75,14 @@ def cmd_index(args: argparse.Namespace) -> int:
                 "extraction in rules-only mode (NEWSDESK_NLP=rules or no spaCy model): "
                 "places from gazetteers, no people or organizations"
             )
+    opts: dict[str, Any] = {
+        "workers": args.workers,
+        "commit_every": max(1, args.batch),
+        "lock_wait_s": max(0.0, args.wait),
+        "on_wait": lambda: _warn(
+            f"waiting up to {args.wait:g}s for another process writing this index…"
+        ),
+    }
     if use_bar:
         from rich.progress import (
             BarColumn,
@@ -106,8 +114,7 @@ def cmd_index(args: argparse.Namespace) -> int:
                 extract=extract,
                 prune=args.prune,
                 progress=progress,
-                workers=args.workers,
-                on_wait=lambda: _warn("waiting for another process writing this index…"),
+                **opts,
             )
     else:
         summary = build(
@@ -115,8 +122,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             args.paths,
             extract=extract,
             prune=args.prune,
-            workers=args.workers,
-            on_wait=lambda: _warn("waiting for another process writing this index…"),
+            **opts,
         )
     for p in summary.problems:
         _warn(str(p))
@@ -353,6 +359,20 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--no-extract", action="store_true", help="skip entity and fact extraction")
     s.add_argument("--workers", type=int, default=0, help="extraction processes (default: 2)")
+    s.add_argument(
+        "--batch",
+        type=int,
+        default=500,
+        metavar="N",
+        help="commit every N articles (a crash costs at most one batch)",
+    )
+    s.add_argument(
+        "--wait",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long to wait for another process writing the index",
+    )
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     s.add_argument("-q", "--quiet", action="store_true")
     s.set_defaults(func=cmd_index)
