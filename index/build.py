@@ -190,6 +190,7 @@ class Builder:
         self.writer_procs = writer_procs
         self.mode = "off"
         self._lock: Any = None
+        self._analyzer: Any = None
 
     def __enter__(self) -> Builder:
         self._lock = writer_lock(self.path, self.lock_wait_s, self.on_wait)

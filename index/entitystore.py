@@ -11,8 +11,6 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from whoosh import index
-
 from .model import Analysis, Entity, converter, to_dict
 
 
@@ -56,7 +54,7 @@ def entity_doc(eid: str, rec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def apply(ix: index.Index, added: Sequence[Analysis], removed: Sequence[Analysis]) -> None:
+def apply(ix: Any, added: Sequence[Analysis], removed: Sequence[Analysis]) -> None:
     """Add the entities of new analyses and take out those of replaced ones, then commit."""
     touched: dict[str, dict[str, Any]] = {}
     ids = {e.id for a in (*added, *removed) for e in a.entities}
@@ -86,7 +84,7 @@ def apply(ix: index.Index, added: Sequence[Analysis], removed: Sequence[Analysis
     w.commit()
 
 
-def rebuild(ixs: dict[str, index.Index]) -> None:
+def rebuild(ixs: dict[str, Any]) -> None:
     """Recount every entity from the analyses stored with the articles (after a crash)."""
     recs: dict[str, dict[str, Any]] = {}
     with ixs["articles"].searcher() as s:

@@ -89,7 +89,7 @@ class QueryBuilder:
         if not 2 <= len(uniq) <= 6:
             return q
         near = spans.SpanNear2([wq.Term("text", t) for t in uniq], slop=8, ordered=False)
-        near.boost = 1.5
+        near.boost = 1.5  # type: ignore[attr-defined]
         return wq.AndMaybe(q, near)
 
     def has_or_alternative(self, text: str) -> bool:

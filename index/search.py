@@ -110,14 +110,14 @@ class Engine:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.stamp = read_stamp(self.path)
-        self.ix = open_indexes(self.path)
+        self.ix: dict[str, Any] = open_indexes(self.path)
         self.passage_q = QueryBuilder(self.ix["passages"].schema, ("text", "title"))
         self.fact_q = QueryBuilder(self.ix["facts"].schema, ("text", "title"))
         self._local = threading.local()
         self._generation = 0
         self._lock = threading.Lock()
         self._entity_names: dict[str, tuple[str, str]] | None = None
-        self._facet_cache: OrderedDict[tuple[Any, ...], tuple[int, dict]] = OrderedDict()
+        self._facet_cache: OrderedDict[tuple[Any, ...], tuple[int, Counter[str]]] = OrderedDict()
 
     # -- searchers ---------------------------------------------------------------------------------
 

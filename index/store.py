@@ -158,7 +158,7 @@ def write_stamp(path: Path, **extra: Any) -> None:
     os.replace(tmp, path / STAMP)
 
 
-def open_indexes(path: Path) -> dict[str, index.Index]:
+def open_indexes(path: Path) -> dict[str, Any]:
     """Open the four indexes of an existing newsdesk index folder (read side)."""
     read_stamp(path)
     out = {}
@@ -172,7 +172,7 @@ def open_indexes(path: Path) -> dict[str, index.Index]:
     return out
 
 
-def create_or_open(path: Path) -> dict[str, index.Index]:
+def create_or_open(path: Path) -> dict[str, Any]:
     """Open the indexes for writing, creating the folder and any missing part."""
     path.mkdir(parents=True, exist_ok=True)
     if not (path / STAMP).exists():
