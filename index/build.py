@@ -35,6 +35,8 @@ from .store import SEP, TYPE_FIELD, create_or_open, write_stamp, writer_lock
 
 EXTRACTOR_VERSION = "1"
 DIRTY = "entities.dirty"
+# A batch is also committed once it holds this much text, so huge articles keep memory bounded.
+FLUSH_CHARS = 4_000_000
 
 
 @attrs.define
@@ -225,6 +227,7 @@ class Builder:
         known = self._known_articles()
         seen: dict[str, str] = {}  # id -> file, this run
         pending: list[Article] = []
+        pending_chars = 0
         with Analyzer(self.workers, self.mode if self.mode != "off" else "rules") as analyzer:
             self._analyzer = analyzer
             for item in read_paths(list(paths)):
@@ -238,9 +241,10 @@ class Builder:
                 article = self._settle_id(item, known, seen, summary)
                 done += len(article.text)
                 pending.append(article)
-                if len(pending) >= self.commit_every:
+                pending_chars += len(article.text)
+                if len(pending) >= self.commit_every or pending_chars >= FLUSH_CHARS:
                     self._write(pending, known, summary)
-                    pending = []
+                    pending, pending_chars = [], 0
                 if progress is not None:
                     progress(min(done, total), total)
             if pending:
@@ -310,7 +314,9 @@ class Builder:
             analyses = list(self._analyzer.run(split))
         old_analyses = self._stored_analyses([a.id for a, _, existed in changed if existed])
         (self.path / DIRTY).touch()
-        pw = self.ix["passages"].writer(procs=self.writer_procs, multisegment=self.writer_procs > 1)
+        pw = self.ix["passages"].writer(
+            procs=self.writer_procs, multisegment=self.writer_procs > 1, limitmb=64
+        )
         fw = self.ix["facts"].writer()
         aw = self.ix["articles"].writer()
         try:

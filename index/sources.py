@@ -53,7 +53,7 @@ Rules and choices:
   there), empty or whitespace-only files, unreadable files, broken symbolic links, symbolic
   link loops (folders are tracked by real path, so a folder is read once) and special files
   (FIFOs, devices) are skipped with a Problem.
-- Large files: text and markdown files over ``LARGE_TEXT_BYTES`` (16 MiB) are read in chunks
+- Large files: text and markdown files over ``LARGE_TEXT_BYTES`` (4 MiB) are read in chunks
   and split at paragraph boundaries (else at a line end, else at a space) into parts of at
   most ``LARGE_TEXT_BYTES`` characters, each its own Article: ``<stem>`` for the first part,
   then ``<stem>~p2``, ``<stem>~p3`` ...; the header applies to every part (an explicit title
@@ -89,7 +89,7 @@ JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 JSON_SUFFIXES = frozenset({".json"})
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES
 
-LARGE_TEXT_BYTES = 16 * 1024 * 1024
+LARGE_TEXT_BYTES = 4 * 1024 * 1024
 SNIFF_BYTES = 8192
 CHUNK_BYTES = 1024 * 1024
 TITLE_MAX = 120

@@ -501,10 +501,13 @@ def test_large_text_file_is_split_at_paragraphs(tmp_path: Path) -> None:
     p = tmp_path / "huge.txt"
     original = _write_big_text(p, 50 * 1024 * 1024)
     articles, problems = read(p)
-    assert [a.id for a in articles] == ["huge", "huge~p2", "huge~p3", "huge~p4"]
+    n = len(articles)
+    assert n >= 50 * 1024 * 1024 // sources.LARGE_TEXT_BYTES
+    assert [a.id for a in articles] == ["huge"] + [f"huge~p{i}" for i in range(2, n + 1)]
     assert all(len(a.text) <= sources.LARGE_TEXT_BYTES for a in articles)
     assert "\n\n".join(a.text for a in articles) == original
-    assert len(problems) == 1 and not problems[0].skipped and "split into 4" in problems[0].message
+    assert len(problems) == 1 and not problems[0].skipped
+    assert f"split into {n}" in problems[0].message
 
 
 def test_large_text_file_uses_bounded_memory(
