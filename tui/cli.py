@@ -259,7 +259,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
         meta = (
             f"       who: {who}" + (f" · via: {via}" if via else "") + f" · {f.evidence.passage_id}"
         )
-        con.print(one_line(meta))
+        con.print("       " + one_line(meta))
     return 0
 
 
