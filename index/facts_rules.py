@@ -114,9 +114,15 @@ class _Rules:
         words = self.text[s:e]
         for q in quotes:  # the tense of the reporting words, not of what was said
             if s <= q.start and q.end <= e:
-                words = words.replace(self.text[q.start : q.end], " ")
-        future = is_future(words)
-        return [(s + m.start(), s + m.end(), future) for m in DATE_RE.finditer(self.text[s:e])]
+                words = words.replace(self.text[q.start : q.end], " " * (q.end - q.start))
+        out = []
+        for m in DATE_RE.finditer(self.text[s:e]):
+            # the tense of the clause holding the date, not of the whole sentence
+            left = max(words.rfind(c, 0, m.start()) for c in (",", ";", " and ", " but "))
+            rights = [i for c in (",", ";", " and ", " but ") if (i := words.find(c, m.end())) >= 0]
+            clause = words[left + 1 : min(rights) if rights else len(words)]
+            out.append((s + m.start(), s + m.end(), is_future(clause)))
+        return out
 
     def quote(self, q: Quote, s: int, e: int, first_start: int) -> Draft | None:
         """A quotation ending in sentence [s, e) (beginning in the one at first_start)."""

@@ -262,7 +262,10 @@ class Engine:
             for docnum in s.docs_for_query(full):
                 total += 1
                 if col is not None:
-                    raw = col[docnum]
+                    try:
+                        raw = col[docnum]
+                    except IndexError:  # a segment committed with no entity values at all
+                        continue
                     if raw:
                         counts.update(raw.decode("utf-8").split(SEP))
             cached = (total, counts)

@@ -172,3 +172,15 @@ def test_entity_counts_follow_replaced_and_pruned_articles(tmp_path: Path, fake_
     build(ix, [folder], prune=True)
     assert Engine(ix).resolve_entity("Japan") is None
     assert Engine(ix).entities() == []
+
+
+def test_facets_survive_a_segment_without_entities(tmp_path: Path, fake_nlp: None) -> None:
+    folder = tmp_path / "c"
+    write_article(folder, "a.txt", "Japan announced a harbour plan for the coming decade.")
+    ix = tmp_path / "ix"
+    build(ix, [folder])
+    write_article(folder, "b.txt", "The harbour plan was welcomed by local fishing crews.")
+    build(ix, [folder])  # a new segment whose passages have no entity values
+    res = Engine(ix).search("harbour")
+    assert res.error is None and res.total == 2
+    assert [r.name for r in res.facets["PLACE"]] == ["Japan"]

@@ -1,0 +1,126 @@
+"""Model loading: verified weights, the newline sentence rule, rules mode, lazy imports."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index import nlp
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _model_dir() -> Path:
+    try:
+        return nlp.find_model()[1]
+    except nlp.NlpUnavailable:
+        pytest.skip("no spaCy model installed")
+
+
+@pytest.fixture(scope="module")
+def pipeline():  # type: ignore[no-untyped-def]
+    _model_dir()
+    if nlp._env() == "rules":
+        pytest.skip("NEWSDESK_NLP=rules")
+    return nlp.load()
+
+
+def test_installed_model_verifies() -> None:
+    nlp.verify(_model_dir())  # does not raise
+
+
+def test_tampered_copy_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(nlp.ENV_VAR, raising=False)
+    src = _model_dir()
+    copy = tmp_path / "model"
+    shutil.copytree(src, copy)
+    weights = copy / "ner" / "model"
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    weights.write_bytes(bytes(data))
+    with pytest.raises(nlp.ModelMismatch) as err:
+        nlp.load(path=copy)
+    message = str(err.value)
+    assert "ner/model" in message
+    assert "parser/model" not in message  # only the changed file is named
+    assert "refusing" in message
+    # a ModelMismatch is an NlpUnavailable, so callers can catch either
+    assert isinstance(err.value, nlp.NlpUnavailable)
+
+
+def test_missing_weight_file_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "model"
+    shutil.copytree(_model_dir(), copy)
+    (copy / "tagger" / "model").unlink()
+    with pytest.raises(nlp.ModelMismatch, match="tagger/model"):
+        nlp.verify(copy)
+
+
+def test_newline_ends_a_sentence(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "Crane collapse at the Grand Mosque\nA storm yesterday caused a crane to fall. It killed many."
+    doc = pipeline(text)
+    assert doc.text == text  # the text is never changed: offsets stay valid
+    starts = [s.start_char for s in doc.sents]
+    assert text.index("A storm") in starts
+    first = next(iter(doc.sents))
+    assert first.text.strip() == "Crane collapse at the Grand Mosque"
+    assert nlp.NEWLINE_COMPONENT in pipeline.pipe_names
+    assert pipeline.pipe_names.index(nlp.NEWLINE_COMPONENT) < pipeline.pipe_names.index("parser")
+
+
+def test_parse_many_keeps_order(pipeline) -> None:  # type: ignore[no-untyped-def]
+    texts = ["Anne Neuberger met officials.", "", "North Korea denied it.\n\nHeading"]
+    docs = list(nlp.parse_many(texts, batch_size=2))
+    assert [d.text for d in docs] == texts
+
+
+def test_load_is_cached(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert nlp.load() is pipeline
+
+
+def test_unknown_profile() -> None:
+    with pytest.raises(ValueError, match="profile"):
+        nlp.load("everything")
+
+
+def test_mode_spacy_when_model_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    _model_dir()
+    monkeypatch.delenv(nlp.ENV_VAR, raising=False)
+    assert nlp.mode() == "spacy"
+    assert "weights verified" in nlp.describe()
+
+
+def test_rules_mode_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(nlp.ENV_VAR, "rules")
+    assert nlp.mode() == "rules"
+    description = nlp.describe()
+    assert "rules only" in description and "NEWSDESK_NLP=rules" in description
+    with pytest.raises(nlp.NlpUnavailable):
+        nlp.load()
+
+
+def test_no_model_means_rules_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(nlp.ENV_VAR, raising=False)
+    monkeypatch.setattr(nlp, "MODEL_PACKAGES", ("no_such_model_package_xyz",))
+    nlp._verified_model.cache_clear()
+    try:
+        assert nlp.mode() == "rules"
+        assert "no spaCy model installed" in nlp.describe()
+        monkeypatch.setenv(nlp.ENV_VAR, "spacy")
+        with pytest.raises(nlp.NlpUnavailable, match="no spaCy model found"):
+            nlp.mode()
+    finally:
+        nlp._verified_model.cache_clear()
+
+
+def test_importing_entities_does_not_import_spacy() -> None:
+    code = (
+        "import sys, index.entities, index.nlp, index.gazetteer; "
+        "assert 'spacy' not in sys.modules, 'spacy imported'; "
+        "assert 'pycountry' not in sys.modules, 'pycountry imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)

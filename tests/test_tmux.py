@@ -1,0 +1,82 @@
+"""The real `newsdesk` command in a real pseudo-terminal (tmux, 80x24): search, read, quit."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+
+
+def newsdesk_command() -> list[str]:
+    script = Path(sys.executable).with_name("newsdesk")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+
+
+def test_newsdesk_in_tmux(app_index: Path, tmp_path: Path) -> None:
+    assert TMUX is not None
+    sock = str(tmp_path / "tmux.sock")
+    env = {
+        "TERM": "xterm-256color",
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "NEWSDESK_CONFIG": str(tmp_path / "none.toml"),
+        "LANG": "C.UTF-8",
+    }
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    app = " ".join(shlex.quote(p) for p in [*newsdesk_command(), "--index", str(app_index)])
+    script = f"cd {shlex.quote(os.getcwd())} && env {assignments} {app}; echo EXIT=$?; sleep 60"
+
+    def tmux(*args: str) -> str:
+        out = subprocess.run(
+            [TMUX, "-S", sock, *args], capture_output=True, text=True, timeout=20, check=False
+        )
+        return out.stdout
+
+    def screen() -> str:
+        return tmux("capture-pane", "-p", "-t", "nd")
+
+    def wait_for(test: Callable[[str], bool], seconds: float = 60.0) -> str:
+        deadline = time.monotonic() + seconds
+        text = ""
+        while time.monotonic() < deadline:
+            text = screen()
+            if test(text):
+                return text
+            time.sleep(0.2)
+        raise AssertionError(f"timed out; the screen was:\n{text}")
+
+    subprocess.run(
+        [TMUX, "-S", sock, "-f", os.devnull, "new-session", "-d", "-x", "80", "-y", "24"]
+        + ["-s", "nd", "sh", "-c", script],
+        check=True,
+        timeout=20,
+    )
+    try:
+        first = wait_for(lambda s: "5 articles" in s and "139 hits" in s)
+        assert "newsdesk" in first
+        tmux("send-keys", "-t", "nd", "-l", "cyber")
+        found = wait_for(lambda s: "6 hits" in s)
+        assert "«cyber»" in found  # hits marked with glyphs, not colour alone
+        assert "Results" in found
+        lines = found.splitlines()
+        assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
+        tmux("send-keys", "-t", "nd", "Enter")  # to the results
+        tmux("send-keys", "-t", "nd", "Enter")  # open the passage
+        passage = wait_for(lambda s: "Passage" in s and "¶" in s)
+        assert "«cyber»" in passage
+        tmux("send-keys", "-t", "nd", "C-q")
+        wait_for(lambda s: "EXIT=0" in s, 20)
+    finally:
+        tmux("kill-server")

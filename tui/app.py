@@ -1,0 +1,223 @@
+"""The newsdesk app: a Textual front end over the engine in ``index.search``.
+
+The first frame comes before the index is opened: the engine is opened in a worker, and every call
+into it runs on one engine thread (``call_engine``), so the screen never waits on the disk. The app
+never imports spaCy or the extraction modules; when the index is missing and ``ensure_seeds`` is
+set, it is built from the bundled seeds by the command line in a child process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from textual import work
+from textual.app import App
+
+from tui.commands import NewsdeskCommands
+from tui.history import History, history_path
+from tui.keymap import APP_KEYS, bindings, load_config
+from tui.paths import seeds_dir
+from tui.widgets.screen import MainScreen
+
+if TYPE_CHECKING:
+    from index.search import Engine, Stats
+
+T = TypeVar("T")
+
+WATCH_SECONDS = 5.0
+
+
+class NoIndex(Exception):
+    """No index is open."""
+
+
+class NewsdeskApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "newsdesk"
+    COMMANDS = App.COMMANDS | {NewsdeskCommands}
+    BINDINGS = bindings(APP_KEYS, priority=True)
+
+    def __init__(
+        self,
+        index_dir: Path,
+        *,
+        ensure_seeds: bool = False,
+        config_path: Path | None = None,
+        history_file: Path | None = None,
+        watch_seconds: float | None = WATCH_SECONDS,
+    ) -> None:
+        super().__init__()
+        self.index_dir = Path(index_dir)
+        self.ensure_seeds = ensure_seeds
+        self.config = load_config(config_path)
+        self.history = History(history_file if history_file is not None else history_path())
+        self.watch_seconds = watch_seconds
+        self.engine: Engine | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-engine")
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.history)
+
+    @property
+    def main(self) -> MainScreen:
+        screen = self.screen_stack[0] if self.screen_stack else None
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    def on_mount(self) -> None:
+        if self.config.theme:
+            if self.config.theme in self.available_themes:
+                self.theme = self.config.theme
+            else:
+                self.notify(
+                    f"unknown theme {self.config.theme!r} in the config file",
+                    severity="warning",
+                    markup=False,
+                )
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        for problem in self.config.problems:
+            self.notify(problem, severity="warning", markup=False, timeout=8)
+        if self.watch_seconds:
+            self.set_interval(self.watch_seconds, self._watch)
+
+    def on_unmount(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # -- the engine --------------------------------------------------------------------------------
+
+    def call_engine(self, fn: Callable[[Engine], T]) -> T:
+        """Run fn(engine) on the engine thread and wait for it (call from a worker thread)."""
+        engine = self.engine
+        if engine is None:
+            raise NoIndex("no index is open")
+        return self._executor.submit(fn, engine).result()
+
+    def open_index(self, index_dir: Path) -> None:
+        """Open (or switch to) an index; the main screen calls this once it is on screen."""
+        if self.engine is None:
+            self.main.topbar.counts = "opening the index…"
+        self._open(Path(index_dir))
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open(self, index_dir: Path) -> None:
+        from index.errors import IndexMissing, NewsdeskError
+        from index.search import Engine
+
+        def open_engine() -> tuple[Engine, Stats]:
+            engine = Engine(index_dir)
+            return engine, engine.stats()
+
+        try:
+            try:
+                engine, stats = self._executor.submit(open_engine).result()
+            except IndexMissing:
+                if not (self.ensure_seeds and seeds_dir() is not None):
+                    raise
+                self.call_from_thread(self._building)
+                problem = build_seeds(index_dir)
+                if problem:
+                    raise NewsdeskError(problem) from None
+                engine, stats = self._executor.submit(open_engine).result()
+        except NewsdeskError as exc:
+            self.call_from_thread(self._failed, str(exc))
+            return
+        except Exception as exc:  # an unreadable folder, a damaged index
+            self.call_from_thread(self._failed, f"cannot open {index_dir}: {exc}")
+            return
+        self.call_from_thread(self._opened, index_dir, engine, stats)
+
+    def _building(self) -> None:
+        self.main.topbar.counts = "building the index from the bundled seed articles…"
+        self.main.passage.show_message("Building the index from the bundled seed articles…")
+
+    def _opened(self, index_dir: Path, engine: Engine, stats: Stats) -> None:
+        self.index_dir = index_dir
+        old, self.engine = self.engine, engine
+        if old is not None:
+            self._executor.submit(old.close)
+        self.main.engine_ready(stats)
+
+    def _failed(self, message: str) -> None:
+        if self.engine is not None:  # switching failed: stay on the open index
+            self.notify(message, title="Cannot open the index", severity="error", markup=False)
+            return
+        self.main.engine_failed(message)
+
+    def refresh_index(self, manual: bool = False) -> None:
+        if self.engine is None:
+            self.open_index(self.index_dir)
+            return
+        self._refresh(manual)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh(self, manual: bool) -> None:
+        def check(e: Engine) -> tuple[bool, Stats]:
+            return e.refresh(), e.stats()
+
+        try:
+            changed, stats = self.call_engine(check)
+        except Exception as exc:
+            if manual:
+                self.call_from_thread(
+                    self.notify, f"refresh failed: {exc}", severity="error", markup=False
+                )
+            return
+        if changed or manual:
+            self.call_from_thread(self.main.engine_changed, stats, manual)
+        if manual:
+            self.call_from_thread(
+                self.notify, "Index reloaded" if changed else "The index is up to date"
+            )
+
+    def _watch(self) -> None:
+        """Every few seconds when idle: pick up articles another process has indexed."""
+        if self.engine is None:
+            return
+        busy = any(
+            w.group in ("search", "passage", "refresh", "open") and not w.is_finished
+            for w in self.workers
+        )
+        if not busy:
+            self._refresh(False)
+
+
+def build_seeds(index_dir: Path) -> str | None:
+    """Index the bundled seeds with the command line in a child process; a problem or None.
+
+    A child process keeps spaCy (and the extraction modules) out of the app's process.
+    """
+    seeds = seeds_dir()
+    if seeds is None:
+        return "no bundled seeds to build the index from"
+    code = "import sys; from tui.cli import main; sys.exit(main())"
+    cmd = [sys.executable, "-c", code, "index", str(seeds), "--index", str(index_dir)]
+    try:
+        proc = subprocess.run(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ},
+            timeout=900,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"cannot build the index from the seeds: {exc}"
+    if proc.returncode != 0:
+        last = (proc.stderr or "").strip().splitlines()[-1:] or ["failed"]
+        return f"cannot build the index from the seeds: {last[0]}"
+    return None
+
+
+def run(index_dir: Path, ensure_seeds: bool = False) -> int:
+    """Run the app on index_dir until the user quits; the exit status."""
+    app = NewsdeskApp(index_dir, ensure_seeds=ensure_seeds)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,109 @@
+"""The command palette's newsdesk commands (ctrl+p), next to Textual's own (theme, keys, quit).
+
+Entity names come from the index, so they are shown as literal Content and never put where the
+palette would parse markup (its help text and its default highlighter do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from index.model import ENTITY_TYPES
+from index.safe import one_line
+
+from .export import FORMATS, WHATS
+from .widgets.marks import GLYPH
+
+if TYPE_CHECKING:
+    from .widgets.screen import MainScreen
+
+FORMAT_NAMES = {"jsonl": "JSON Lines", "csv": "CSV", "md": "Markdown"}
+MAX_ENTITIES = 60
+
+
+class NewsdeskCommands(Provider):
+    """Commands of the main screen."""
+
+    def _screen(self) -> MainScreen | None:
+        from .widgets.screen import MainScreen
+
+        screen = self.screen
+        return screen if isinstance(screen, MainScreen) else None
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        screen = self._screen()
+        if screen is None:
+            return
+        yield "Search", "Go to the search box", screen.action_focus_search
+        yield "Help: keys and query syntax", "Every key and the query syntax", screen.action_help
+        yield (
+            "Copy citation",
+            "Statement, title, date, source, passage id",
+            (screen.action_copy_citation),
+        )
+        yield "Facts of the selection", "Facts of the passage or entity", screen.action_facts
+        yield "Show evidence of the fact", "Jump to the evidence sentence", screen.action_evidence
+        yield "Remove all entity filters", "Search without entity filters", screen.clear_filters
+        yield (
+            "Toggle the entity pane",
+            "Show or hide People/Orgs/Places/Misc",
+            partial(screen.action_toggle_pane, "entities"),
+        )
+        yield (
+            "Toggle the fact pane",
+            "Show or hide the facts",
+            partial(screen.action_toggle_pane, "facts"),
+        )
+        yield "Refresh the index", "Pick up articles indexed since", screen.action_refresh_index
+        yield "Open another index…", "Switch to another index folder", screen.ask_open_index
+        for name, callback, help_text in export_commands(screen):
+            yield name, help_text, callback
+
+    def _entities(self) -> Iterator[tuple[Content, str, Callable[[], object]]]:
+        screen = self._screen()
+        if screen is None:
+            return
+        rows = [r for t in ENTITY_TYPES for r in screen.entity_rows(t)[:MAX_ENTITIES]]
+        for r in rows:
+            name = one_line(r.name, 60)
+            prompt = Content.assemble("Filter by ", (name, ""), f" {GLYPH.get(r.type, '■')}")
+            yield prompt, name, partial(screen.add_filter, r.name)
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, _highlight(matcher, name), callback, help=help_text)
+        for prompt, name, callback in self._entities():
+            score = matcher.match("Filter by " + name)
+            if score > 0:
+                yield Hit(score, prompt, callback, text="Filter by " + name)
+
+
+def export_commands(screen: MainScreen) -> list[tuple[str, Callable[[], object], str]]:
+    """(name, callback, help) of every export: what × format."""
+    return [
+        (
+            f"Export {what} as {FORMAT_NAMES[fmt]}",
+            partial(screen.ask_export, what, fmt),
+            f"Write the current {what} to a .{fmt} file",
+        )
+        for what in WHATS
+        for fmt in FORMATS
+    ]
+
+
+def _highlight(matcher: object, name: str) -> Content:
+    """Our own command names are plain words: the default highlighter is safe on them."""
+    highlight = getattr(matcher, "highlight", None)
+    return highlight(name) if callable(highlight) else Content(name)

@@ -1,0 +1,277 @@
+"""Export search results, entities or facts as JSON Lines, CSV or Markdown.
+
+A plain function layer over the engine (no Textual): the app's export commands and the command line
+both call :func:`export`.
+
+- ``jsonl``: one JSON object a line, the command line's ``--json`` shapes (lossless).
+- ``csv``: a header row, lists joined with ``; ``; cells made printable (no control characters)
+  and guarded against spreadsheet formulas (a cell starting with ``= + - @`` gets a ``'``).
+- ``md``: a readable document; text made printable, Markdown's special characters escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, TextIO
+
+from index.model import Entity, Fact, to_dict
+from index.safe import printable
+
+if TYPE_CHECKING:
+    from index.search import Engine
+
+WHATS = ("results", "entities", "facts")
+FORMATS = ("jsonl", "csv", "md")
+PAGE = 500
+
+RESULT_COLUMNS = (
+    "rank",
+    "article_id",
+    "passage_id",
+    "title",
+    "date",
+    "score",
+    "text",
+    "highlights",
+)
+ENTITY_COLUMNS = ("id", "name", "type", "aliases", "mentions", "articles", "count")
+FACT_COLUMNS = (
+    "id",
+    "kind",
+    "statement",
+    "who",
+    "predicate",
+    "object",
+    "negated",
+    "date",
+    "when",
+    "where",
+    "attributed_to",
+    "article_id",
+    "passage_id",
+    "evidence",
+)
+
+
+def fact_json(fact: Fact) -> dict[str, Any]:
+    """A fact in the command line's JSON shape."""
+    return {
+        "id": fact.id,
+        "kind": fact.kind,
+        "statement": fact.statement,
+        "who": list(fact.who),
+        "predicate": fact.predicate,
+        "object": fact.object,
+        "negated": fact.negated,
+        "date": fact.date,
+        "when": to_dict(fact.when) if fact.when is not None else None,
+        "where": list(fact.where),
+        "attributed_to": list(fact.attributed_to),
+        "article_id": fact.article_id,
+        "passage_id": fact.evidence.passage_id,
+        "evidence": {
+            "text": fact.evidence.text,
+            "start": fact.evidence.start,
+            "end": fact.evidence.end,
+        },
+    }
+
+
+def entity_json(entity: Entity, count: int | None = None) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": entity.id,
+        "name": entity.name,
+        "type": entity.type,
+        "aliases": list(entity.aliases),
+        "mentions": entity.mentions,
+        "articles": list(entity.articles),
+    }
+    if count is not None:
+        row["count"] = count  # passages in the query's results that mention it
+    return row
+
+
+def result_rows(
+    engine: Engine, query: str, entities: tuple[str, ...] = ()
+) -> Iterator[dict[str, Any]]:
+    """Every hit of the query, best first, in pages."""
+    offset = 0
+    while True:
+        res = engine.search(query, limit=PAGE, offset=offset, entities=entities, facets=False)
+        if res.error:
+            from index.errors import QueryError
+
+            raise QueryError(res.error)
+        for hit in res.hits:
+            row = hit.as_json()
+            row["rank"] = hit.rank
+            yield row
+        offset += len(res.hits)
+        if len(res.hits) < PAGE or offset >= res.total:
+            return
+
+
+def entity_rows(
+    engine: Engine, query: str, entities: tuple[str, ...] = ()
+) -> Iterator[dict[str, Any]]:
+    """Entities of the corpus (no query), or of the query's results with their counts there."""
+    if not query.strip() and not entities:
+        for e in engine.entities():
+            yield entity_json(e)
+        return
+    res = engine.search(query, limit=1, entities=entities, facets=True, highlight=False)
+    if res.error:
+        from index.errors import QueryError
+
+        raise QueryError(res.error)
+    known = {e.id: e for e in engine.entities()}
+    rows = [row for rows in res.facets.values() for row in rows]
+    rows.sort(key=lambda r: (-r.count, r.name.lower()))
+    for r in rows:
+        e = known.get(r.id) or Entity(r.id, r.name, r.type)
+        yield entity_json(e, r.count)
+
+
+def fact_rows(engine: Engine, query: str, entity: str | None = None) -> Iterator[dict[str, Any]]:
+    for f in engine.facts(query or None, entity=entity):
+        yield fact_json(f)
+
+
+def export(
+    engine: Engine,
+    what: str,
+    query: str,
+    fmt: str,
+    out: TextIO,
+    entity: str | None = None,
+    entities: tuple[str, ...] = (),
+) -> int:
+    """Write the rows of what (results | entities | facts) for query to out; the number of rows.
+
+    entity narrows results and entities to passages mentioning it, and facts to facts about it;
+    entities (the app's filter chips) narrow results and entities to passages mentioning them all.
+    Raises ValueError for an unknown what or fmt and index.errors.QueryError for a bad query.
+    """
+    if what not in WHATS:
+        raise ValueError(f"cannot export {what!r}: choose one of {', '.join(WHATS)}")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    query = query or ""
+    ents = tuple(dict.fromkeys(((entity,) if entity else ()) + tuple(entities)))
+    if what == "results":
+        rows: Iterator[dict[str, Any]] = result_rows(engine, query, ents)
+        columns: tuple[str, ...] = RESULT_COLUMNS
+    elif what == "entities":
+        rows, columns = entity_rows(engine, query, ents), ENTITY_COLUMNS
+    else:
+        rows, columns = (
+            fact_rows(engine, query, entity or (ents[0] if ents else None)),
+            FACT_COLUMNS,
+        )
+    if fmt == "jsonl":
+        return _jsonl(rows, out)
+    if fmt == "csv":
+        return _csv(rows, columns, out)
+    return _markdown(what, query, entity, rows, out)
+
+
+def _jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
+    n = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        text = "; ".join(_flat(v) for v in value)
+    elif isinstance(value, dict):
+        text = _flat(value)
+    else:
+        text = str(value)
+    text = printable(text)
+    if text[:1] in ("=", "+", "-", "@"):
+        text = "'" + text
+    return text
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, dict):
+        if "text" in value and "start" in value:  # highlights, evidence
+            return str(value["text"])
+        if "granularity" in value:  # when
+            return str(value.get("text") or value.get("start") or "")
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _csv(rows: Iterator[dict[str, Any]], columns: tuple[str, ...], out: TextIO) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    n = 0
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+        n += 1
+    return n
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~"})
+
+
+def md(text: Any) -> str:
+    """Text as literal Markdown: printable, on one line, special characters escaped."""
+    return " ".join(printable(str(text)).split()).translate(_MD_SPECIAL)
+
+
+def _markdown(
+    what: str, query: str, entity: str | None, rows: Iterator[dict[str, Any]], out: TextIO
+) -> int:
+    title = f"# newsdesk {what}"
+    scope = []
+    if query.strip():
+        scope.append(f"query {md(query)}")
+    if entity:
+        scope.append(f"entity {md(entity)}")
+    out.write(title + (" — " + ", ".join(scope) if scope else "") + "\n\n")
+    n = 0
+    if what == "entities":
+        out.write("| name | type | mentions | articles | in results |\n|---|---|---|---|---|\n")
+        for row in rows:
+            count = row.get("count")
+            out.write(
+                f"| {md(row['name'])} | {row['type']} | {row['mentions']} | "
+                f"{len(row['articles'])} | {'' if count is None else count} |\n"
+            )
+            n += 1
+        return n
+    for row in rows:
+        n += 1
+        if what == "results":
+            head = f"{n}. **{md(row['title'] or row['article_id'])}**"
+            meta = [md(row["date"] or "undated"), f"`{printable(row['passage_id'])}`"]
+            out.write(f"{head} ({', '.join(meta)})\n\n    {md(row['text'])}\n\n")
+        else:
+            out.write(f"{n}. **{row['kind']}** {md(row['statement'])}\n")
+            details = []
+            if row["who"]:
+                details.append("who: " + md(", ".join(row["who"])))
+            if row["attributed_to"]:
+                details.append("via: " + md(" → ".join(row["attributed_to"])))
+            if row["date"]:
+                details.append("when: " + md(row["date"]))
+            if row["where"]:
+                details.append("where: " + md(", ".join(row["where"])))
+            details.append(f"passage: `{printable(row['passage_id'])}`")
+            for d in details:
+                out.write(f"    - {d}\n")
+            out.write(f"\n    > {md(row['evidence']['text'])}\n\n")
+    return n

@@ -1,0 +1,356 @@
+"""The passage view: the selected passage in its article, hits and mentions marked, scrolled to.
+
+The whole article is shown (so the reader has the context), the selected passage carries a bar
+in the gutter and its number, the others their numbers only. ``n``/``N`` move through the hits of
+the query in the article, starting from the selected passage, and scroll to each; a fact's evidence
+is marked ⟦ ⟧ and scrolled to. A line-API widget: it wraps text itself and renders only the lines
+on screen, so long articles stay fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual.binding import Binding
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from index.model import Article, Evidence, Mention, Passage
+from tui.keymap import PASSAGE_KEYS, bindings
+
+from .marks import (
+    MUTED,
+    TITLE,
+    Mark,
+    evidence_mark,
+    flat,
+    hit_mark,
+    marked,
+    mention_mark,
+)
+
+if TYPE_CHECKING:
+    from index.highlight import Span as TextSpan
+
+_TOKEN = re.compile(r"\S+|\s+")
+
+
+def wrap(text: str, width: int) -> list[tuple[int, int]]:
+    """Line spans (start, end) of text word-wrapped to width cells; newlines end lines."""
+    width = max(1, width)
+    lines: list[tuple[int, int]] = []
+
+    def add(start: int, end: int) -> None:
+        while end > start and text[end - 1] == " ":
+            end -= 1
+        lines.append((start, end))
+
+    pos = 0
+    for para in text.split("\n"):
+        base, stop = pos, pos + len(para)
+        pos = stop + 1
+        if not para:
+            lines.append((base, base))
+            continue
+        start, used = base, 0
+        for m in _TOKEN.finditer(para):
+            ts, te, tok = base + m.start(), base + m.end(), m.group()
+            w = cell_len(tok)
+            if tok.isspace():
+                used += w
+                if used >= width:
+                    add(start, ts)
+                    start, used = te, 0
+                continue
+            if used + w <= width:
+                used += w
+                continue
+            if used and text[start:ts].strip():
+                add(start, ts)
+            start, used = ts, 0
+            while w > width:  # a word longer than the line: cut it
+                cut, cells = ts, 0
+                while cut < te and cells + cell_len(text[cut]) <= width:
+                    cells += cell_len(text[cut])
+                    cut += 1
+                cut = max(cut, ts + 1)
+                lines.append((ts, cut))
+                ts = start = cut
+                w = cell_len(text[ts:te])
+            used = w
+        add(start, stop)
+    return lines
+
+
+@attrs.frozen(slots=True)
+class Block:
+    """A run of text shown together: the article's heading or one passage."""
+
+    text: str
+    offset: int  # where text starts in the article (marks are article offsets)
+    marks: tuple[Mark, ...] = ()
+    label: str = ""  # gutter label on the first line (¶3)
+    selected: bool = False
+    style: str = ""
+    passage_id: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Line:
+    block: int  # -1 for a blank separator line
+    start: int = 0  # span in the block's shown content
+    end: int = 0
+    first: bool = False
+
+
+class PassageView(ScrollView, can_focus=True):
+    """An article with the selected passage, hits, mentions and evidence marked."""
+
+    BINDINGS = [
+        *bindings(PASSAGE_KEYS),
+        Binding("pageup", "page_up", show=False),
+        Binding("pagedown,space", "page_down", show=False),
+    ]
+
+    class HitMoved(Message):
+        def __init__(self, index: int, total: int) -> None:
+            super().__init__()
+            self.index = index
+            self.total = total
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.article: Article | None = None
+        self.passages: list[Passage] = []
+        self.selected: str | None = None
+        self.mentions: list[Mention] = []
+        self.hits: list[TextSpan] = []  # article offsets, in order
+        self.current: int | None = None  # index into hits
+        self.evidence: Evidence | None = None
+        self.message = ""
+        self._blocks: list[Block] = []
+        self._contents: list[tuple[Content, Callable[[int], int]]] = []
+        self._lines: list[Line] = []
+        self._first_line: dict[int, int] = {}
+        self._gutter = 0
+        self._wrapped_for = -1
+        self._cache: dict[int, Strip] = {}
+
+    # -- data --------------------------------------------------------------------------------------
+
+    def show_message(self, message: str) -> None:
+        """An empty view with a line of help (no article)."""
+        self.article, self.passages, self.selected = None, [], None
+        self.mentions, self.hits, self.current, self.evidence = [], [], None, None
+        self.message = message
+        self._rebuild()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+
+    def show(
+        self,
+        article: Article,
+        passages: Sequence[Passage],
+        selected: str | None,
+        hits: Sequence[TextSpan] = (),
+        mentions: Sequence[Mention] = (),
+        evidence: Evidence | None = None,
+    ) -> None:
+        """Show an article, scrolled to the evidence if given, else to the selected passage."""
+        self.article = article
+        self.passages = list(passages)
+        self.selected = selected
+        self.hits = sorted(hits, key=lambda s: (s.start, s.end))
+        self.mentions = list(mentions)
+        self.evidence = evidence
+        self.current = None
+        self.message = ""
+        self._rebuild()
+        if evidence is not None:
+            self.scroll_to_offset(evidence.start, evidence.end)
+        else:
+            self.scroll_to_passage(selected)
+
+    def set_evidence(self, evidence: Evidence | None) -> None:
+        self.evidence = evidence
+        self._rebuild()
+        if evidence is not None:
+            self.scroll_to_offset(evidence.start, evidence.end)
+
+    def _rebuild(self) -> None:
+        blocks: list[Block] = []
+        article = self.article
+        if article is None:
+            if self.message:
+                blocks.append(Block(self.message, 0, style=MUTED))
+        else:
+            blocks.append(Block(article.title or article.id, 0, style=TITLE))
+            meta = " · ".join(
+                p for p in (article.date or "undated", article.source, article.license) if p
+            )
+            blocks.append(Block(meta, 0, style=MUTED))
+            marks_all: list[Mark] = [mention_mark(m.start, m.end, m.type) for m in self.mentions]
+            marks_all += [
+                hit_mark(h.start, h.end, i == self.current) for i, h in enumerate(self.hits)
+            ]
+            if self.evidence is not None:
+                marks_all.append(evidence_mark(self.evidence.start, self.evidence.end))
+            for p in self.passages:
+                inside = tuple(
+                    attrs.evolve(m, start=m.start - p.start, end=m.end - p.start)
+                    for m in marks_all
+                    if m.start < p.end and m.end > p.start
+                )
+                blocks.append(
+                    Block(
+                        p.text,
+                        p.start,
+                        inside,
+                        label=f"¶{p.ordinal}",
+                        selected=p.id == self.selected,
+                        passage_id=p.id,
+                    )
+                )
+        self._blocks = blocks
+        self._contents = []
+        for b in blocks:
+            if b.style:
+                self._contents.append((Content(flat(b.text)).stylize(b.style), lambda x: x))
+            else:
+                self._contents.append(marked(b.text, b.marks))
+        labels = [len(b.label) for b in blocks]
+        self._gutter = (max(labels) + 2) if any(labels) else 0
+        self._wrapped_for = -1
+        self._rewrap()
+
+    def _rewrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            width = max(self.size.width, 20)
+        if width == self._wrapped_for:
+            return
+        self._wrapped_for = width
+        text_width = max(4, width - self._gutter)
+        lines: list[Line] = []
+        self._first_line = {}
+        for i, (content, _) in enumerate(self._contents):
+            b = self._blocks[i]
+            if b.passage_id is not None and lines:
+                lines.append(Line(-1))
+            self._first_line[i] = len(lines)
+            for n, (s, e) in enumerate(wrap(content.plain, text_width)):
+                lines.append(Line(i, s, e, n == 0))
+        self._lines = lines
+        self._cache.clear()
+        self.virtual_size = Size(width, len(lines))
+        self.refresh()
+
+    # -- navigation --------------------------------------------------------------------------------
+
+    def _line_of(self, offset: int) -> int | None:
+        """The line showing an article offset."""
+        for i, b in enumerate(self._blocks):
+            if b.passage_id is None or not (b.offset <= offset <= b.offset + len(b.text)):
+                continue
+            shown = self._contents[i][1](offset - b.offset)
+            first = self._first_line.get(i, 0)
+            line_no = first
+            for n in range(first, len(self._lines)):
+                line = self._lines[n]
+                if line.block != i:
+                    break
+                if line.start <= shown:
+                    line_no = n
+            return line_no
+        return None
+
+    def scroll_to_line(self, line: int, span: int = 1) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = max(0, line - max(0, (height - span) // 3))
+        self.scroll_to(y=top, animate=False, immediate=True)
+
+    def scroll_to_offset(self, start: int, end: int | None = None) -> None:
+        line = self._line_of(start)
+        if line is None:
+            return
+        last = self._line_of(end) if end is not None else None
+        self.scroll_to_line(line, (last - line + 1) if last is not None else 1)
+
+    def scroll_to_passage(self, passage_id: str | None) -> None:
+        for i, b in enumerate(self._blocks):
+            if b.passage_id == passage_id:
+                line = self._first_line.get(i, 0)
+                self.scroll_to_line(max(0, line - 1))
+                return
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def move_hit(self, step: int) -> bool:
+        """Go to the next (step 1) or previous (-1) hit; False when there are none."""
+        if not self.hits:
+            return False
+        if self.current is None:
+            sel = next((p for p in self.passages if p.id == self.selected), None)
+            anchor = sel.start if sel else 0
+            after = [i for i, h in enumerate(self.hits) if h.start >= anchor]
+            if step > 0:
+                self.current = after[0] if after else 0
+            else:
+                self.current = (after[0] - 1) % len(self.hits) if after else len(self.hits) - 1
+        else:
+            self.current = (self.current + step) % len(self.hits)
+        hit = self.hits[self.current]
+        for p in self.passages:
+            if p.start <= hit.start < p.end:
+                self.selected = p.id
+        self._rebuild()
+        self.scroll_to_offset(hit.start, hit.end)
+        self.post_message(self.HitMoved(self.current, len(self.hits)))
+        return True
+
+    # -- rendering ---------------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        self._cache.clear()
+        super().notify_style_update()
+
+    def on_resize(self) -> None:
+        self._rewrap()
+
+    def render_line(self, y: int) -> Strip:
+        self._rewrap()
+        width = self.scrollable_content_region.width
+        base = self.visual_style
+        index = self.scroll_offset.y + y
+        if index >= len(self._lines):
+            return Strip.blank(width, base.rich_style)
+        strip = self._cache.get(index)
+        if strip is None:
+            strip = self._line_strip(self._lines[index], width)
+            self._cache[index] = strip
+        return strip
+
+    def _line_strip(self, line: Line, width: int) -> Strip:
+        base = self.visual_style
+        if line.block < 0:
+            return Strip.blank(width, base.rich_style)
+        block = self._blocks[line.block]
+        content = self._contents[line.block][0][line.start : line.end]
+        if self._gutter:
+            label = block.label if line.first else ""
+            bar = "▌" if block.selected else " "
+            gutter = Content(label.rjust(self._gutter - 2) + bar + " ").stylize(
+                ".mark--gutter-selected" if block.selected else ".mark--gutter"
+            )
+            content = gutter + content
+        segments = [
+            Segment(text, style.rich_style)
+            for text, style in content.render(base, end="", parse_style=self._get_style)
+        ]
+        return Strip(segments).crop_extend(0, width, base.rich_style)
