@@ -46,7 +46,7 @@ async def entity_filter(pilot) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
     screen.add_filter("Japan")
     await settle(pilot)
-    await pilot.press("tab")  # the entity pane, with counts for the filtered results
+    await pilot.press("shift+tab")  # the entity pane, with counts for the filtered results
     await settle(pilot)
 
 

@@ -49,7 +49,8 @@ T = TypeVar("T")
 PAGE = 50
 DEBOUNCE = 0.12
 OPEN_DELAY = 0.06
-PANES = ("search", "entities", "results", "passage", "facts")
+# tab order follows the work: results, the passage, its facts, then the entity tabs
+PANES = ("search", "results", "passage", "facts", "entities")
 DOC_CACHE = 16
 
 
