@@ -586,3 +586,23 @@ async def test_theme_from_the_config_file(make_app, tmp_path: Path) -> None:
         await settle(pilot)
         assert app.theme == "textual-light"
         assert {"ansi-dark", "ansi-light"} <= set(app.available_themes)  # 16-colour terminals
+
+
+async def test_opening_a_hit_on_a_narrow_terminal_scrolls_to_its_passage(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await type_query(pilot, "title:ledger")
+        await pilot.press("enter")  # to the results
+        for _ in range(40):
+            await pilot.press("j")
+        await settle(pilot)
+        hit = screen.results.current
+        assert hit is not None and hit.ordinal > 20
+        await pilot.press("enter")  # open: the passage pane replaces the results
+        await settle(pilot)
+        view = screen.passage
+        assert view.selected == hit.passage_id
+        block = next(i for i, b in enumerate(view._blocks) if b.passage_id == hit.passage_id)
+        line = view._first_line[block]
+        top, height = view.scroll_offset.y, view.scrollable_content_region.height
+        assert top <= line < top + height

@@ -173,16 +173,27 @@ class PassageView(ScrollView, can_focus=True):
         self.current = None
         self.message = ""
         self._rebuild()
-        if evidence is not None:
-            self.scroll_to_offset(evidence.start, evidence.end)
+        self._anchor()
+        # the pane may only now be laid out (narrow terminals show it on open): scroll again then
+        self.call_after_refresh(self._anchor)
+
+    def _anchor(self) -> None:
+        """Scroll to what is being looked at: the current hit, the evidence or the passage."""
+        if self.current is not None and self.current < len(self.hits):
+            hit = self.hits[self.current]
+            self.scroll_to_offset(hit.start, hit.end)
+        elif self.evidence is not None:
+            self.scroll_to_offset(self.evidence.start, self.evidence.end)
         else:
-            self.scroll_to_passage(selected)
+            self.scroll_to_passage(self.selected)
 
     def set_evidence(self, evidence: Evidence | None) -> None:
         self.evidence = evidence
+        self.current = None
         self._rebuild()
         if evidence is not None:
             self.scroll_to_offset(evidence.start, evidence.end)
+            self.call_after_refresh(self._anchor)
 
     def _rebuild(self) -> None:
         blocks: list[Block] = []
@@ -251,6 +262,10 @@ class PassageView(ScrollView, can_focus=True):
         self._cache.clear()
         self.virtual_size = Size(width, len(lines))
         self.refresh()
+        if self.article is not None:
+            # lines moved (a new width, or the pane just shown): keep the passage, hit or
+            # evidence in view once the size has settled
+            self.call_after_refresh(self._anchor)
 
     # -- navigation --------------------------------------------------------------------------------
 
