@@ -114,3 +114,48 @@ def test_a_second_writer_waits_then_says_the_index_is_busy(tmp_path: Path) -> No
     proc = newsdesk("index", str(folder), "--index", str(ix), "--no-extract", "-q")
     assert proc.wait(timeout=60) == 0
     assert Engine(ix).stats().articles == 1
+
+
+def test_a_folder_of_bad_inputs_keeps_every_good_article(tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    (folder / "sub").mkdir(parents=True)
+    good = {
+        "header.txt": "date 2023-01-05\ntitle: Pier\n\nThe harbour council met to discuss the pier.\n",
+        "plain.txt": "The lighthouse keepers gathered at the quay before the storm.\n",
+        "notes.md": "# Market day\n\nThe fishmongers sold mackerel at the market square.\n",
+        "crlf.txt": "\ufeffThe ferry timetable changed for the winter season.\r\nMore text.\r\n",
+    }
+    for name, text in good.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "recs.jsonl").write_text(
+        '{"id": "museum", "text": "The museum opened a wing for sculpture.", "date": "2023-02-30"}\n'
+        "{not json\n"
+        '{"id": "notext"}\n'
+        '{"text": "a record without an id"}\n'
+        '{"id": "orchard", "text": "The orchard harvest was the best in years."}\n',
+        encoding="utf-8",
+    )
+    (folder / "latin1.txt").write_bytes("The caf\xe9 by the canal reopened.".encode("latin-1"))
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 100)
+    (folder / "empty.txt").write_text("")
+    (folder / "sub" / "loop").symlink_to(folder)
+    (folder / "dangling.txt").symlink_to(folder / "nowhere.txt")
+    proc = newsdesk("index", str(folder), "--index", str(tmp_path / "ix"), "--no-extract")
+    out, err = proc.communicate(timeout=120)
+    warnings = err.decode()
+    assert proc.returncode == 0, warnings
+    engine = Engine(tmp_path / "ix")
+    for word in ("pier", "lighthouse", "mackerel", "ferry", "sculpture", "orchard", "canal"):
+        assert engine.search(word, facets=False).total == 1, word
+    for bad in (
+        "recs.jsonl:1",
+        "recs.jsonl:2",
+        "recs.jsonl:3",
+        "recs.jsonl:4",
+        "latin1.txt",
+        "binary.txt",
+        "empty.txt",
+        "dangling.txt",
+    ):
+        assert bad in warnings, bad
+    assert "Traceback" not in warnings
