@@ -15,25 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .evaluate import norm
 from .model import Article, Fact
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_GOLD = REPO / "tests" / "fixtures" / "facts"
-
-
-def norm(s: str) -> str:
-    s = s.replace("\u2019", "'").replace("\u2018", "'").casefold().strip()
-    s = re.sub(r"\s+", " ", s)
-    s = re.sub(r"^the ", "", s)
-    s = re.sub(r"'s$", "", s)
-    return s.strip(" .,")
 
 
 def score_article(gold: dict[str, Any], facts: Sequence[Fact]) -> dict[str, Any]:

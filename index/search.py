@@ -13,6 +13,7 @@ import json
 import re
 import threading
 import time
+from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 import attrs
 from whoosh import query as wq
+from whoosh.util.numeric import to_sortable
 
 from .entitystore import entity_from_stored, load_analysis
 from .errors import QueryError
@@ -57,7 +59,6 @@ class Hit:
                 {"start": s.start, "end": s.end, "text": self.text[s.start : s.end]}
                 for s in self.highlights
             ],
-            "snippet": self.snippet,
         }
 
 
@@ -102,6 +103,49 @@ def _date_str(value: Any) -> str | None:
 _PLAIN_WORD = re.compile(
     r'(?<![\w:"\[])[A-Za-z][A-Za-z\'-]{2,}(?![\w:])(?=(?:[^"]*"[^"]*")*[^"]*$)'
 )
+
+
+def _split_dates(q: wq.Query) -> tuple[wq.Query | None, list[wq.NumericRange]]:
+    """The query without its required date ranges, and those ranges (top-level AND parts, also
+    under the proximity boost's AndMaybe)."""
+    if isinstance(q, wq.NumericRange) and q.fieldname == "date":
+        return None, [q]
+    if isinstance(q, wq.AndMaybe) and q.boost == 1.0:
+        req, ranges = _split_dates(q.a)
+        if ranges and req is not None:
+            return wq.AndMaybe(req, q.b), ranges
+        return q, []
+    if isinstance(q, wq.And) and q.boost == 1.0:
+        ranges = [
+            c for c in q.subqueries if isinstance(c, wq.NumericRange) and c.fieldname == "date"
+        ]
+        if ranges:
+            rest = [c for c in q.subqueries if not any(c is r for r in ranges)]
+            if not rest:
+                return None, ranges
+            return (rest[0] if len(rest) == 1 else wq.And(rest)), ranges
+    return q, []
+
+
+def _term_bound(field: Any, value: Any) -> bytes:
+    """The full-precision term of a numeric value, as the index holds it."""
+    x = to_sortable(field.numtype, field.bits, field.signed, field.prepare_number(value))
+    return bytes(field.sortable_to_bytes(x, 0))
+
+
+def _date_index(s: Any, fieldname: str) -> tuple[list[bytes], list[list[int]]]:
+    """Sorted full-precision terms of a numeric field and the global docnums holding each."""
+    field = s.schema[fieldname]
+    by_term: dict[bytes, list[int]] = {}
+    for sub, offset in s.leaf_searchers():
+        reader = sub.reader()
+        if fieldname not in reader.indexed_field_names():
+            continue
+        for term in field.sortable_terms(reader, fieldname):
+            ids = by_term.setdefault(term, [])
+            ids.extend(offset + d for d in reader.postings(fieldname, term).all_ids())
+    keys = sorted(by_term)
+    return keys, [by_term[k] for k in keys]
 
 
 class Engine:
@@ -188,23 +232,37 @@ class Engine:
             return SearchResult(query=text, error=str(exc))
         flt = self.entity_filter(entities)
         fallback = False
+        # Required date ranges run as a filter of docnums, cached per searcher: Whoosh would
+        # otherwise walk every posting of the range's trie terms on each call (tens of ms).
+        run_q: wq.Query = q
+        run_flt: wq.Query | set[int] | None = flt
+        extra = 0.0
+        rest, ranges = _split_dates(q)
+        if ranges and rest is not None:
+            allow = self._date_docs(s, ranges)
+            if flt is not None:
+                allow = allow & set(s.docs_for_query(flt))
+            run_q, run_flt = rest, allow
+            extra = sum(r.boost for r in ranges if r.constantscore)
         try:
-            results = s.search(q, limit=offset + limit, filter=flt, terms=False)
+            results = s.search(run_q, limit=offset + limit, filter=run_flt, terms=False)
             if results.scored_length() == 0 and len(text.split()) > 1:
                 q_or = self.passage_q.parse(text, fallback=True)
                 alt = s.search(q_or, limit=offset + limit, filter=flt)
                 if alt.scored_length():
                     q, results, fallback = q_or, alt, True
+                    run_q, run_flt, extra = q_or, flt, 0.0
         except Exception as exc:  # a query whoosh accepts but cannot run
             return SearchResult(query=text, error=f"cannot run the query: {exc}")
         terms = query_terms(q)
         hits = []
         for rank, r in enumerate(results[offset : offset + limit], start=offset + 1):
-            hits.append(self._hit(rank, r, terms, highlight))
-        total = len(results)
+            hits.append(self._hit(rank, r, terms, highlight, extra))
         facet_rows: dict[str, tuple[FacetRow, ...]] = {}
-        if facets:
-            total, facet_rows = self._facets(q, flt, text, entities)
+        if facets:  # the facet pass counts the hits too: no separate count
+            total, facet_rows = self._facets(run_q, run_flt, text, entities)
+        else:
+            total = len(results)
         suggestion = None
         if total == 0:
             suggestion = self.suggest(text)
@@ -219,7 +277,9 @@ class Engine:
             terms=terms,
         )
 
-    def _hit(self, rank: int, r: Any, terms: dict[str, set[str]], highlight: bool) -> Hit:
+    def _hit(
+        self, rank: int, r: Any, terms: dict[str, set[str]], highlight: bool, extra: float = 0.0
+    ) -> Hit:
         text = r["text"]
         spans = spans_for(text, terms) if highlight else []
         snip, snip_spans = snippet(text, spans)
@@ -229,7 +289,7 @@ class Engine:
             passage_id=r["id"],
             title=r.get("title", ""),
             date=_date_str(r.get("date")),
-            score=float(r.score or 0.0),
+            score=float(r.score or 0.0) + extra,
             text=text,
             highlights=tuple(spans),
             snippet=snip,
@@ -248,18 +308,28 @@ class Engine:
         return spans_for(text, query_terms(q))
 
     def _facets(
-        self, q: wq.Query, flt: wq.Query | None, text: str, entities: Sequence[str]
+        self,
+        q: wq.Query,
+        flt: wq.Query | set[int] | None,
+        text: str,
+        entities: Sequence[str],
     ) -> tuple[int, dict[str, tuple[FacetRow, ...]]]:
+        """The number of matching passages and the entity counts over them (flt: a filter query,
+        or a set of allowed docnums)."""
         key = (text, tuple(entities), self._generation)
         cached = self._facet_cache.get(key)
         if cached is None:
             s = self._searcher("passages")
-            full = wq.And([q, flt]) if flt is not None else q
+            allow = flt if isinstance(flt, set) else None
+            full = wq.And([q, flt]) if isinstance(flt, wq.Query) else q
             reader = s.reader()
             counts: Counter[str] = Counter()
             total = 0
             col = reader.column_reader("ents") if reader.has_column("ents") else None
-            for docnum in s.docs_for_query(full):
+            docs = s.docs_for_query(full)
+            if allow is not None:
+                docs = (d for d in docs if d in allow)
+            for docnum in docs:
                 total += 1
                 if col is not None:
                     try:
@@ -281,6 +351,29 @@ class Engine:
             name, typ = names.get(eid, (eid.partition(":")[2], eid.partition(":")[0].upper()))
             rows.setdefault(typ, []).append(FacetRow(eid, name, typ, n))
         return total, {t: tuple(v) for t, v in rows.items()}
+
+    def _date_docs(self, s: Any, ranges: Sequence[wq.NumericRange]) -> set[int]:
+        """Docnums of the passages whose date is in every range (a per-searcher index of dates)."""
+        local = self._local
+        index = getattr(local, "dates", None)
+        if index is None or index[0] is not s:
+            index = local.dates = (s, *_date_index(s, "date"))
+        _, keys, docs = index
+        field = s.schema["date"]
+        out: set[int] | None = None
+        for r in ranges:
+            lo, hi = 0, len(keys)
+            if r.start is not None:
+                lo = (bisect_right if r.startexcl else bisect_left)(
+                    keys, _term_bound(field, r.start)
+                )
+            if r.end is not None:
+                hi = (bisect_left if r.endexcl else bisect_right)(keys, _term_bound(field, r.end))
+            found: set[int] = set()
+            for ids in docs[lo:hi]:
+                found.update(ids)
+            out = found if out is None else out & found
+        return out or set()
 
     def _names(self) -> dict[str, tuple[str, str]]:
         names = self._entity_names

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import IndexMissing, NewsdeskError
-from index.model import to_dict
 from index.safe import one_line, printable
 
 from . import paths
@@ -182,18 +181,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _entity_json(e: Any) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "name": e.name,
-        "type": e.type,
-        "aliases": list(e.aliases),
-        "mentions": e.mentions,
-        "articles": list(e.articles),
-    }
-
-
 def cmd_entities(args: argparse.Namespace) -> int:
+    from .export import entity_json
+
     engine = _engine(args)
     if args.article and engine.article(args.article) is None:
         raise CliError(f"no article {args.article!r} in the index")
@@ -201,7 +191,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
     if args.limit:
         found = found[: args.limit]
     if args.json:
-        _dump([_entity_json(e) for e in found])
+        _dump([entity_json(e) for e in found])
         return 0
     con = console()
     for e in found:
@@ -214,29 +204,9 @@ def cmd_entities(args: argparse.Namespace) -> int:
     return 0
 
 
-def fact_json(f: Any) -> dict[str, Any]:
-    when = to_dict(f.when) if f.when is not None else None
-    return {
-        "id": f.id,
-        "kind": f.kind,
-        "statement": f.statement,
-        "who": list(f.who),
-        "predicate": f.predicate,
-        "object": f.object,
-        "negated": f.negated,
-        "date": f.date,
-        "when": when,
-        "where": list(f.where),
-        "attributed_to": list(f.attributed_to),
-        "article_id": f.article_id,
-        "passage_id": f.evidence.passage_id,
-        "evidence": {"text": f.evidence.text, "start": f.evidence.start, "end": f.evidence.end},
-        "method": f.method,
-        "confidence": f.confidence,
-    }
-
-
 def cmd_facts(args: argparse.Namespace) -> int:
+    from .export import fact_json
+
     engine = _engine(args)
     if args.article and engine.article(args.article) is None:
         raise CliError(f"no article {args.article!r} in the index")
