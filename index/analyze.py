@@ -72,6 +72,15 @@ def _worker_run(args: tuple[Sequence[Item], str]) -> list[Analysis]:
     return analyze_batch(items, mode)
 
 
+def _lazy(items: Sequence[Item], mode: str) -> Iterator[Analysis]:
+    yield from analyze_batch(items, mode)
+
+
+def _flatten(batches: Iterable[list[Analysis]]) -> Iterator[Analysis]:
+    for batch in batches:
+        yield from batch
+
+
 class Analyzer:
     """Runs extraction over chunks of articles, in-process or in a pool of worker processes."""
 
@@ -82,15 +91,19 @@ class Analyzer:
 
     def run(self, items: Sequence[Item], chunk: int = 24) -> Iterator[Analysis]:
         """Analyses in the order of items. Small batches run here; large ones in the pool."""
+        yield from self.submit(items, chunk)
+
+    def submit(self, items: Sequence[Item], chunk: int = 24) -> Iterator[Analysis]:
+        """Like run, but a large batch is handed to the pool at once (not when the iterator is
+        first read), so the caller can write the previous batch while the workers parse this one.
+        """
         if self.workers <= 1 or len(items) < 2 * chunk:
-            yield from analyze_batch(items, self.mode)
-            return
+            return _lazy(items, self.mode)
         if self._pool is None:
             ctx = multiprocessing.get_context("fork")
             self._pool = ctx.Pool(self.workers, initializer=_worker_init, initargs=(self.mode,))
         chunks = [(items[i : i + chunk], self.mode) for i in range(0, len(items), chunk)]
-        for batch in self._pool.imap(_worker_run, chunks):
-            yield from batch
+        return _flatten(self._pool.imap(_worker_run, chunks))
 
     def close(self) -> None:
         if self._pool is not None:

