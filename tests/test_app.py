@@ -502,6 +502,7 @@ async def test_refresh_by_key_and_when_idle(
     async with app.run_test(size=WIDE) as pilot:
         screen = await settle(pilot)
         assert "5 articles" in screen.topbar.counts
+        await pilot.press("tab")  # reading the results
         from index.build import build
 
         write_article(
@@ -515,9 +516,32 @@ async def test_refresh_by_key_and_when_idle(
         assert "6 articles" in screen.topbar.counts  # picked up while idle
         assert screen.query_one(ResultsList).total == 139  # not moved under the reader
         assert "reloads" in str(screen.message.render())
-        await pilot.press("tab", "r")
+        await pilot.press("r")
         await settle(pilot)
         assert screen.query_one(ResultsList).total == 140
+
+
+async def test_new_articles_show_by_themselves_when_nobody_reads_the_results(
+    app_index: Path, tmp_path: Path, make_app, fake_nlp
+) -> None:
+    ix = tmp_path / "ix"
+    shutil.copytree(app_index, ix)
+    app = make_app(ix, watch_seconds=0.2)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await type_query(pilot, "zeppelin")
+        assert screen.query_one(ResultsList).total == 0
+        from index.build import build
+
+        write_article(
+            tmp_path / "more", "extra.txt", "A brand new zeppelin story about Japan.", "2024-01-01"
+        )
+        build(ix, [tmp_path / "more"], extract=True, workers=1)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if screen.query_one(ResultsList).total == 1:
+                break
+        assert screen.query_one(ResultsList).total == 1  # the search box had focus: re-run
+        assert screen.search_box.value == "zeppelin"
 
 
 async def test_ctrl_q_quits_from_anywhere_with_status_0(make_app) -> None:

@@ -222,12 +222,14 @@ class MainScreen(Screen[None]):
     def engine_changed(self, stats: Stats, manual: bool = False) -> None:
         """The index changed on disk (another process indexed articles), or r was pressed.
 
-        The counts update at once; the results are searched again on r (keeping the selected
-        passage), not under the reader's cursor while they read.
+        The counts update at once. The results are searched again at once (keeping the selected
+        passage) when r was pressed, or when nobody is reading them (the search box has focus, or
+        there are no hits); under a reader's cursor they wait for r.
         """
         self._docs.clear()
         self.topbar.counts = stats_line(stats)
-        if manual:
+        reading = bool(self.results.hits) and self._pane_of(self.focused) not in (None, "search")
+        if manual or not reading:
             self._restore = self.selected
             self.run_search(now=True)
         else:
