@@ -23,7 +23,7 @@ if [ -z "${NEWSDESK_SKIP_RELOADED:-}" ]; then
   if [ ! -x .venv-reloaded/bin/python ]; then "$PY" -m venv .venv-reloaded; fi
   pipq .venv-reloaded -e '.[dev]'
   .venv-reloaded/bin/python -m pip uninstall -q -y whoosh3
-  pipq .venv-reloaded --force-reinstall --no-deps whoosh-reloaded==2.7.5
+  pipq .venv-reloaded whoosh-reloaded==2.7.5
   .venv-reloaded/bin/python -c 'import whoosh; print("== pytest -m store with whoosh", whoosh.versionstring())'
   .venv-reloaded/bin/python -m pytest -q -m store -p no:cacheprovider
 fi
