@@ -10,6 +10,11 @@
 - Crash safety: one writer (a lock), commits every ``commit_every`` articles; a SIGKILL costs at
   most the batch in flight and a rerun completes it (passages are keyed by unique ids, so nothing
   is duplicated). Entity counts are rebuilt from the stored analyses if a run died in between.
+  In a bulk run (mostly new articles) batches grow to half of what the run has written, up to
+  ``BULK_MAX_BATCH`` articles, so a big build leaves a dozen segments, not hundreds.
+- Speed: the next batch's extraction runs in the worker processes while the current batch is
+  written; passages and facts are written by two processes when no extraction runs beside them;
+  commits merge only small segments (see BENCH.md for the measurements).
 """
 
 from __future__ import annotations
@@ -37,6 +42,40 @@ EXTRACTOR_VERSION = "1"
 DIRTY = "entities.dirty"
 # A batch is also committed once it holds this much text, so huge articles keep memory bounded.
 FLUSH_CHARS = 4_000_000
+# A bulk run (most of what it reads is new) lets its batches grow to half of what it has already
+# indexed, up to this many articles: every commit leaves a segment and Whoosh's merges cost about
+# as much as indexing again, so a full build ends with a dozen segments instead of one per 500
+# articles (or minutes of merging). Incremental runs keep commit_every as it is.
+BULK_MAX_BATCH = 4_000
+# The writer's in-memory posting pool: past it Whoosh spills sorted runs to disk and merges them
+# back through pickle, which cost half again as much CPU on the bulk batches (a batch is bounded
+# by FLUSH_CHARS of text, so the pool holds at most a few hundred MB).
+WRITER_MB = 256
+# A batch of at least this many passages is written by two processes when no extraction runs
+# beside it (extraction off, or the last batch of a run).
+PARALLEL_PASSAGES = 2_000
+# Segments are written as separate files (compound=False), not one compound file: whoosh3 copies
+# a compound segment's postings and term index into memory when a reader opens it (BytesIO over
+# the mmap), which cost the app ~420 MB on the Reuters index; separate files are read on demand.
+COMPOUND = False
+# Commits merge the index's segments under this many documents once there are MERGE_AT of them;
+# bigger segments are left alone (Whoosh's own policy would merge them too, for minutes).
+SMALL_SEGMENT = 2_000
+MERGE_AT = 4
+
+
+def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
+    """A Whoosh merge policy: merge the small segments once there are several of them."""
+    from whoosh.reading import SegmentReader
+
+    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
+    if len(small) < MERGE_AT:
+        return segments
+    for seg in small:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if all(s is not m for m in small)]
 
 
 @attrs.define
@@ -170,6 +209,13 @@ def fact_doc(article: Article, fact: Any, analysis: Analysis) -> dict:
     return doc
 
 
+@attrs.define
+class _Batch:
+    changed: list[tuple[Article, str, bool]]  # (article, content hash, already in the index)
+    split: list[tuple[Article, list[Passage]]]
+    analyses: Iterator[Analysis | None]
+
+
 class Builder:
     """Indexes articles into an index folder; use as a context manager (it holds the lock)."""
 
@@ -228,6 +274,8 @@ class Builder:
         seen: dict[str, str] = {}  # id -> file, this run
         pending: list[Article] = []
         pending_chars = 0
+        # The batch whose extraction runs in the workers while the one before it is written.
+        inflight: _Batch | None = None
         with Analyzer(self.workers, self.mode if self.mode != "off" else "rules") as analyzer:
             self._analyzer = analyzer
             for item in read_paths(list(paths)):
@@ -242,13 +290,15 @@ class Builder:
                 done += len(article.text)
                 pending.append(article)
                 pending_chars += len(article.text)
-                if len(pending) >= self.commit_every or pending_chars >= FLUSH_CHARS:
-                    self._write(pending, known, summary)
+                if len(pending) >= self._batch_size(summary) or pending_chars >= FLUSH_CHARS:
+                    inflight = self._advance(inflight, pending, known, summary)
                     pending, pending_chars = [], 0
                 if progress is not None:
                     progress(min(done, total), total)
             if pending:
-                self._write(pending, known, summary)
+                inflight = self._advance(inflight, pending, known, summary)
+            if inflight is not None:  # the last batch: no extraction runs beside it any more
+                self._write(inflight, known, summary, last=True)
             self._analyzer = None
         self._missing(paths, known, seen, prune, summary)
         write_stamp(self.path, nlp=self.mode, updated=time.strftime("%Y-%m-%dT%H:%M:%S"))
@@ -293,9 +343,17 @@ class Builder:
         seen[article.id] = path
         return article
 
-    def _write(
+    def _batch_size(self, summary: Summary) -> int:
+        """commit_every; in a bulk run, up to half of what this run has indexed so far."""
+        written = summary.added + summary.updated
+        if written < self.commit_every or summary.unchanged > written:
+            return self.commit_every
+        return max(self.commit_every, min(BULK_MAX_BATCH, written // 2))
+
+    def _prepare(
         self, articles: list[Article], known: dict[str, tuple[str, str]], summary: Summary
-    ) -> None:
+    ) -> _Batch | None:
+        """The changed articles of a batch, split into passages, their extraction started."""
         changed: list[tuple[Article, str, bool]] = []
         for a in articles:
             h = content_hash(a, self.mode)
@@ -305,20 +363,52 @@ class Builder:
                 continue
             changed.append((a, h, old is not None))
         if not changed:
-            return
+            return None
         split = [(a, split_passages(a)) for a, _, _ in changed]
-        analyses: list[Analysis | None]
+        analyses: Iterator[Analysis | None]
         if self.mode == "off":
-            analyses = [None] * len(split)
+            analyses = iter([None] * len(split))
         else:
-            analyses = list(self._analyzer.run(split))
+            analyses = self._analyzer.submit(split)
+        return _Batch(changed, split, analyses)
+
+    def _advance(
+        self,
+        inflight: _Batch | None,
+        articles: list[Article],
+        known: dict[str, tuple[str, str]],
+        summary: Summary,
+    ) -> _Batch | None:
+        """Start extraction of the next batch, then write (and commit) the one in flight."""
+        nxt = self._prepare(articles, known, summary)
+        if inflight is not None:
+            self._write(inflight, known, summary)
+        return nxt
+
+    def _write(
+        self,
+        batch: _Batch,
+        known: dict[str, tuple[str, str]],
+        summary: Summary,
+        last: bool = False,
+    ) -> None:
+        changed, split = batch.changed, batch.split
+        analyses = list(batch.analyses)
         old_analyses = self._stored_analyses([a.id for a, _, existed in changed if existed])
         (self.path / DIRTY).touch()
+        procs = self.writer_procs
+        # Two writing processes when no extraction runs beside this batch (extraction off, or the
+        # run's last batch, once the workers are done) and the batch is big enough to pay off.
+        if procs <= 1 and (self.mode == "off" or last) and (os.cpu_count() or 1) > 1:
+            if sum(len(p) for _, p in split) >= PARALLEL_PASSAGES:
+                procs = 2
         pw = self.ix["passages"].writer(
-            procs=self.writer_procs, multisegment=self.writer_procs > 1, limitmb=64
+            procs=procs, multisegment=procs > 1, limitmb=WRITER_MB, compound=COMPOUND
         )
-        fw = self.ix["facts"].writer()
-        aw = self.ix["articles"].writer()
+        fw = self.ix["facts"].writer(
+            procs=procs, multisegment=procs > 1, limitmb=WRITER_MB, compound=COMPOUND
+        )
+        aw = self.ix["articles"].writer(compound=COMPOUND)
         try:
             for (article, h, existed), (_, passages), analysis in zip(
                 changed, split, analyses, strict=True
@@ -331,7 +421,10 @@ class Builder:
                 if analysis is not None:
                     for fact in analysis.facts:
                         fw.add_document(**fact_doc(article, fact, analysis))
-                aw.update_document(**_article_doc(article, h, passages, analysis))
+                if existed:
+                    aw.update_document(**_article_doc(article, h, passages, analysis))
+                else:  # a new id: nothing to replace (and no lookup in every segment)
+                    aw.add_document(**_article_doc(article, h, passages, analysis))
                 summary.passages += len(passages)
                 summary.words += len(article.text.split())
                 if existed:
@@ -344,9 +437,9 @@ class Builder:
             fw.cancel()
             aw.cancel()
             raise
-        pw.commit()
-        fw.commit()
-        aw.commit()
+        pw.commit(mergetype=merge_small_segments)
+        fw.commit(mergetype=merge_small_segments)
+        aw.commit(mergetype=merge_small_segments)
         entitystore.apply(
             self.ix["entities"],
             added=[a for a in analyses if a is not None],
@@ -392,10 +485,10 @@ class Builder:
         old = self._stored_analyses(ids)
         (self.path / DIRTY).touch()
         for name in ("passages", "facts", "articles"):
-            w = self.ix[name].writer()
+            w = self.ix[name].writer(compound=COMPOUND)
             for aid in ids:
                 w.delete_by_term("article_id" if name != "articles" else "id", aid)
-            w.commit()
+            w.commit(mergetype=merge_small_segments)
         entitystore.apply(self.ix["entities"], added=[], removed=list(old.values()))
         (self.path / DIRTY).unlink()
 

@@ -54,7 +54,11 @@ async def test_opens_with_counts_corpus_results_and_focus_in_the_box(make_app) -
         assert screen.result is not None and screen.result.total == 139  # every passage
         assert screen.focused is screen.search_box
         assert screen.entity_pane.facets["PLACE"]  # corpus-wide counts
-        assert screen.passage.article is not None  # the first hit is shown
+        for _ in range(100):  # the first hit is shown once the cursor has rested on it
+            if screen.passage.article is not None:
+                break
+            await pilot.pause(0.05)
+        assert screen.passage.article is not None
 
 
 async def test_a_missing_index_is_a_message_not_a_crash(make_app, tmp_path: Path) -> None:

@@ -397,6 +397,7 @@ def run_bench(
             res["build_passages_per_s"] = round(summary["passages"] / run.seconds)
             res["peak_rss_build_mb"] = run.peak_rss_mb
             res["peak_rss_build_sum_mb"] = run.peak_rss_tree_mb
+            res["build_cpu_s"] = run.cpu_s
             res["build_mode"] = summary.get("mode")
             res["corpus"]["passages"] = summary["passages"]
             res["build_summary_s"] = round(summary.get("seconds", 0.0), 2)
@@ -410,6 +411,7 @@ def run_bench(
             run, summary = measure_build(info.path, ix_plain, False, env)
             res["build_noextract_s"] = round(run.seconds, 2)
             res["build_noextract_passages_per_s"] = round(summary["passages"] / run.seconds)
+            res["build_noextract_cpu_s"] = run.cpu_s
             res["peak_rss_build_noextract_mb"] = run.peak_rss_mb
             if res["peak_rss_build_mb"] is None:
                 res["peak_rss_build_mb"] = run.peak_rss_mb
@@ -501,10 +503,9 @@ def run_bench(
 def _fmt(value: Any, unit: str) -> str:
     if value is None:
         return "—"
-    if isinstance(value, float) and unit in ("ms",):
-        return f"{value:,.1f} {unit}"
     if isinstance(value, float):
-        return f"{value:,.2f} {unit}"
+        digits = 2 if unit == "s" else 1
+        return f"{value:,.{digits}f} {unit}"
     if isinstance(value, int):
         return f"{value:,} {unit}"
     return f"{value} {unit}"
@@ -536,6 +537,17 @@ def format_table(res: dict[str, Any]) -> str:
         f"spaCy {m.get('spacy')} ({m.get('spacy_model')}) · SQLite {m.get('sqlite')} · "
         f"{m.get('ripgrep') or 'no ripgrep'}"
     )
+    extra = []
+    if res.get("build_cpu_s"):
+        extra.append(f"build CPU {res['build_cpu_s']:,.0f} s (all processes)")
+    if res.get("build_noextract_s"):
+        extra.append(f"build without extraction {res['build_noextract_s']:,.1f} s")
+    if res.get("segments"):
+        extra.append(f"{res['segments']} passage segments")
+    if res.get("peak_rss_build_sum_mb"):
+        extra.append(f"build RSS summed over processes {res['peak_rss_build_sum_mb']:,.0f} MB")
+    if extra:
+        lines.append(" · ".join(extra))
     for note in res.get("notes", []):
         lines.append(f"note: {note}")
     return "\n".join(lines)
