@@ -246,9 +246,34 @@ class Builder:
         self.ix = create_or_open(self.path)
         self.mode = extraction_mode() if self.extract else "off"
         if (self.path / DIRTY).exists():
-            entitystore.rebuild(self.ix)
-            (self.path / DIRTY).unlink()
+            self._recover()
         return self
+
+    def _recover(self) -> None:
+        """Mend what a writer killed in the middle of a batch left behind.
+
+        Passages and facts are committed before their article, whose presence marks it done; a
+        writer killed in between leaves passages of articles the index does not hold. They are
+        deleted here (the rerun adds them again) and the entity counts are recounted from the
+        stored analyses.
+        """
+        with self.ix["articles"].searcher() as s:
+            done = {f["id"] for f in s.all_stored_fields()}
+        for name in ("passages", "facts"):
+            with self.ix[name].searcher() as s:
+                present = {
+                    t.decode("utf-8") if isinstance(t, bytes) else t
+                    for t in s.lexicon("article_id")
+                }
+                live = {aid for aid in present if s.doc_frequency("article_id", aid)}
+            orphans = live - done
+            if orphans:
+                w = self.ix[name].writer()
+                for aid in orphans:
+                    w.delete_by_term("article_id", aid)
+                w.commit()
+        entitystore.rebuild(self.ix)
+        (self.path / DIRTY).unlink()
 
     def __exit__(self, *exc: object) -> None:
         if self._lock is not None:

@@ -184,3 +184,33 @@ def test_facets_survive_a_segment_without_entities(tmp_path: Path, fake_nlp: Non
     res = Engine(ix).search("harbour")
     assert res.error is None and res.total == 2
     assert [r.name for r in res.facets["PLACE"]] == ["Japan"]
+
+
+def test_a_writer_killed_between_passages_and_article_leaves_no_duplicates(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.build as b
+
+    ix = tmp_path / "ix"
+    original_write = b.Builder._write
+
+    def write_then_die(self: b.Builder, batch: object, *args: object, **kw: object) -> None:
+        """Commit the batch's passages, then die before its articles are committed."""
+        (self.path / b.DIRTY).touch()
+        pw = self.ix["passages"].writer()
+        for article, passages in batch.split:  # type: ignore[attr-defined]
+            for p in passages:
+                pw.add_document(**b.passage_doc(article, p, "h", None))
+        pw.commit()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(b.Builder, "_write", write_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        build(ix, [corpus], extract=False)
+    monkeypatch.setattr(b.Builder, "_write", original_write)
+    assert Engine(ix).stats().passages == 4 and Engine(ix).stats().articles == 0
+    s = build(ix, [corpus], extract=False)
+    assert s.added == 2
+    engine = Engine(ix)
+    assert engine.stats().passages == 4
+    assert hits(engine, "rocket payloads") == ["launch#2"]
