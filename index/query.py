@@ -45,7 +45,39 @@ def _rewrite(text: str, known: set[str]) -> str:
         return f"{name}:" if name in known else m.group(0)
 
     text = _FIELDED.sub(field, text)
-    return _PHRASE.sub(lambda m: f'(exact:"{m.group(1)}" OR title_exact:"{m.group(1)}")', text)
+    out, pos = [], 0
+    for start, end in _field_groups(text):  # phrases inside `field:( … )` keep their field
+        out.append(_PHRASE.sub(_exact, text[pos:start]))
+        out.append(text[start:end])
+        pos = end
+    out.append(_PHRASE.sub(_exact, text[pos:]))
+    return "".join(out)
+
+
+def _exact(m: re.Match[str]) -> str:
+    return f'(exact:"{m.group(1)}" OR title_exact:"{m.group(1)}")'
+
+
+def _field_groups(text: str) -> list[tuple[int, int]]:
+    """Spans of `field:( … )` groups (to their matching parenthesis, or the end)."""
+    spans = []
+    for m in re.finditer(r"\b[A-Za-z_]+:\(", text):
+        if spans and m.start() < spans[-1][1]:
+            continue
+        depth, i, quoted = 0, m.end() - 1, False
+        while i < len(text):
+            c = text[i]
+            if c == '"':
+                quoted = not quoted
+            elif not quoted and c == "(":
+                depth += 1
+            elif not quoted and c == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        spans.append((m.start(), min(i + 1, len(text))))
+    return spans
 
 
 def make_parser(schema: Any, fields: tuple[str, ...], group: Any) -> qparser.QueryParser:

@@ -214,3 +214,14 @@ def test_a_writer_killed_between_passages_and_article_leaves_no_duplicates(
     engine = Engine(ix)
     assert engine.stats().passages == 4
     assert hits(engine, "rocket payloads") == ["launch#2"]
+
+
+def test_phrases_inside_a_field_group_keep_their_field(tmp_path: Path, fake_nlp: None) -> None:
+    folder = tmp_path / "c"
+    write_article(folder, "a.txt", "North Korea and Japan met to talk about fishing rights again.")
+    write_article(folder, "b.txt", "Reuters wrote that the talks about fishing ended early today.")
+    ix = tmp_path / "ix"
+    build(ix, [folder])
+    engine = Engine(ix)
+    assert hits(engine, 'place:(japan OR "north korea") fishing') == ["a#1"]
+    assert hits(engine, 'org:(reuters OR "lazarus group")') == ["b#1"]
