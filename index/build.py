@@ -36,7 +36,7 @@ from .analyze import Analyzer, extraction_mode
 from .model import Analysis, Article, Passage, to_dict
 from .passages import split_passages
 from .sources import Problem, SourceError, read_paths
-from .store import SEP, TYPE_FIELD, create_or_open, write_stamp, writer_lock
+from .store import COMPOUND, SEP, TYPE_FIELD, create_or_open, write_stamp, writer_lock
 
 EXTRACTOR_VERSION = "1"
 DIRTY = "entities.dirty"
@@ -54,10 +54,6 @@ WRITER_MB = 256
 # A batch of at least this many passages is written by two processes when no extraction runs
 # beside it (extraction off, or the last batch of a run).
 PARALLEL_PASSAGES = 2_000
-# Segments are written as separate files (compound=False), not one compound file: whoosh3 copies
-# a compound segment's postings and term index into memory when a reader opens it (BytesIO over
-# the mmap), which cost the app ~420 MB on the Reuters index; separate files are read on demand.
-COMPOUND = False
 # Commits merge the index's segments under this many documents once there are MERGE_AT of them;
 # bigger segments are left alone (Whoosh's own policy would merge them too, for minutes).
 SMALL_SEGMENT = 2_000
@@ -268,7 +264,7 @@ class Builder:
                 live = {aid for aid in present if s.doc_frequency("article_id", aid)}
             orphans = live - done
             if orphans:
-                w = self.ix[name].writer()
+                w = self.ix[name].writer(compound=COMPOUND)
                 for aid in orphans:
                     w.delete_by_term("article_id", aid)
                 w.commit()

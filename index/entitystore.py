@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .model import Analysis, Entity, converter, to_dict
+from .store import COMPOUND
 
 
 def dump_analysis(analysis: Analysis) -> str:
@@ -71,7 +72,7 @@ def apply(ix: Any, added: Sequence[Analysis], removed: Sequence[Analysis]) -> No
             if sign > 0:
                 rec["name"], rec["type"] = e.name, e.type
             _add(rec, e, analysis.article_id, sign)
-    w = ix.writer()
+    w = ix.writer(compound=COMPOUND)
     try:
         for eid, rec in touched.items():
             if rec["mentions"] <= 0 or not rec["articles"]:
@@ -94,7 +95,7 @@ def rebuild(ixs: dict[str, Any]) -> None:
             analysis = load_analysis(fields["analysis"])
             for e in analysis.entities:
                 _add(recs.setdefault(e.id, _empty(e)), e, analysis.article_id, 1)
-    w = ixs["entities"].writer()
+    w = ixs["entities"].writer(compound=COMPOUND)
     try:
         from whoosh.query import Every
 
