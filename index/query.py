@@ -45,7 +45,8 @@ def _rewrite(text: str, known: set[str]) -> str:
         return f"{name}:" if name in known else m.group(0)
 
     text = _FIELDED.sub(field, text)
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     for start, end in _field_groups(text):  # phrases inside `field:( … )` keep their field
         out.append(_PHRASE.sub(_exact, text[pos:start]))
         out.append(text[start:end])
@@ -60,7 +61,7 @@ def _exact(m: re.Match[str]) -> str:
 
 def _field_groups(text: str) -> list[tuple[int, int]]:
     """Spans of `field:( … )` groups (to their matching parenthesis, or the end)."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     for m in re.finditer(r"\b[A-Za-z_]+:\(", text):
         if spans and m.start() < spans[-1][1]:
             continue

@@ -176,15 +176,14 @@ async def test_thousands_of_hits_load_a_page_at_a_time(make_app) -> None:
     async with app.run_test(size=WIDE) as pilot:
         screen = await type_query(pilot, "ledger")
         results = screen.query_one(ResultsList)
-        assert results.total == 130 and len(results.hits) == 50
+        assert results.total == 130 and len(results.hits) == 20  # a screenful first
         results.focus()
         await pilot.press("G")  # to the end: the next page comes
         await settle(pilot)
-        assert len(results.hits) == 100
-        await pilot.press("G")
-        await settle(pilot)
-        await pilot.press("G")
-        await settle(pilot)
+        assert len(results.hits) == 70
+        for _ in range(3):
+            await pilot.press("G")
+            await settle(pilot)
         assert len(results.hits) == 130
         assert len({h.passage_id for h in results.hits}) == 130
         assert results.border_subtitle and "130 of 130" in results.border_subtitle

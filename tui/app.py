@@ -8,9 +8,11 @@ set, it is built from the bundled seeds by the command line in a child process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -86,6 +88,13 @@ class NewsdeskApp(App[int]):
             self.notify(problem, severity="warning", markup=False, timeout=8)
         if self.watch_seconds:
             self.set_interval(self.watch_seconds, self._watch)
+        if os.environ.get("NEWSDESK_BENCH_READY"):
+            self.call_after_refresh(self._mark_ready)
+
+    def _mark_ready(self) -> None:
+        """For `newsdesk bench`: the first screen is painted and the box takes keys."""
+        with contextlib.suppress(OSError):
+            Path(os.environ["NEWSDESK_BENCH_READY"]).write_text(f"{time.time()}\n")
 
     def on_unmount(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+FIRST_PAGE = 20  # what a screen shows; more load as the cursor nears the end
 PAGE = 50
 DEBOUNCE = 0.12
 OPEN_DELAY = 0.06
@@ -262,11 +263,13 @@ class MainScreen(Screen[None]):
             self.history.add(event.value)
 
     def run_search(self, now: bool = False) -> None:
-        """Search for the box's query (after a pause in typing unless now)."""
+        """Search for the box's query: at once when no search is running, else after a pause
+        in typing (so a keystroke is answered without waiting, and fast typing does not queue
+        a search per key)."""
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
-        if now:
+        if now or not self.topbar.busy:
             self._start_search()
         else:
             self._debounce = self.set_timer(DEBOUNCE, self._start_search)
@@ -288,7 +291,7 @@ class MainScreen(Screen[None]):
             return
         text, filters = key
         try:
-            result = self._engine_call(lambda e: e.search(text, limit=PAGE, entities=filters))
+            result = self._engine_call(lambda e: e.search(text, limit=FIRST_PAGE, entities=filters))
         except Exception as exc:  # the index went away, or the engine failed: say so, go on
             self._from_thread(self._search_failed, key, f"search failed: {exc}")
             return
