@@ -332,13 +332,18 @@ class MainScreen(Screen[None]):
             if index:
                 results.highlighted = index
         self._results_subtitle()
-        self.entity_pane.set_facets(result.facets)
+        # the hits paint first; the entity tabs (up to hundreds of rows) fill in the next frame
+        self.call_after_refresh(self._show_facets, key, result)
         if not result.hits:
             self.selected = None
             self.doc = None
             self.passage.show_message("No hits.")
             self.passage.border_subtitle = ""
             self.fact_pane.set_facts([], "")
+
+    def _show_facets(self, key: tuple[str, tuple[str, ...]], result: SearchResult) -> None:
+        if key == self._key:
+            self.entity_pane.set_facets(result.facets)
 
     def _results_subtitle(self) -> None:
         results = self.results
