@@ -89,13 +89,10 @@ class Analyzer:
         self.workers = workers if workers > 0 else min(2, os.cpu_count() or 1)
         self._pool: Any = None
 
-    def run(self, items: Sequence[Item], chunk: int = 24) -> Iterator[Analysis]:
-        """Analyses in the order of items. Small batches run here; large ones in the pool."""
-        yield from self.submit(items, chunk)
-
     def submit(self, items: Sequence[Item], chunk: int = 24) -> Iterator[Analysis]:
-        """Like run, but a large batch is handed to the pool at once (not when the iterator is
-        first read), so the caller can write the previous batch while the workers parse this one.
+        """Analyses in the order of items. Small batches run here (when the iterator is read);
+        a large one is handed to the pool at once, so the caller can write the previous batch
+        while the workers parse this one.
         """
         if self.workers <= 1 or len(items) < 2 * chunk:
             return _lazy(items, self.mode)
@@ -120,8 +117,3 @@ class Analyzer:
             self._pool.join()
             self._pool = None
         self.close()
-
-
-def analyze_all(items: Iterable[Item], workers: int = 1) -> list[Analysis]:
-    with Analyzer(workers) as analyzer:
-        return list(analyzer.run(list(items)))

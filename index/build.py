@@ -559,13 +559,3 @@ def build(
 ) -> Summary:
     with Builder(index_dir, extract=extract, **kw) as b:
         return b.run(paths, prune=prune, progress=progress)
-
-
-def iter_stored_analyses(index_dir: Path) -> Iterator[Analysis]:
-    from .store import open_indexes
-
-    ix = open_indexes(index_dir)
-    with ix["articles"].searcher() as s:
-        for fields in s.all_stored_fields():
-            if fields.get("analysis"):
-                yield entitystore.load_analysis(fields["analysis"])

@@ -125,9 +125,6 @@ class QueryBuilder:
         near.boost = 1.5  # type: ignore[attr-defined]
         return wq.AndMaybe(q, near)
 
-    def has_or_alternative(self, text: str) -> bool:
-        return len(text.split()) > 1
-
 
 def _walk(q: wq.Query) -> list[wq.Query]:
     out = [q]

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from index.highlight import Span
-from index.safe import one_line, printable
+from index.safe import printable
 
 
 def console(file: TextIO | None = None) -> Console:
@@ -72,7 +72,3 @@ def flat(text: str, spans: Sequence[Span]) -> tuple[str, list[Span]]:
         return index.get(pos, len(out))
 
     return "".join(out), [Span(at(s.start), at(s.end)) for s in spans]
-
-
-def line(text: str, width: int | None = None) -> Text:
-    return Text(one_line(text, width))
