@@ -623,11 +623,13 @@ def _read_jsonl(path: str, f: IO[bytes], encoding: str, size: int) -> Iterator[I
             yield Problem(path, lineno, "JSON nested too deeply, skipped", True)
             continue
         except json.JSONDecodeError as e:
-            yield Problem(
-                path, lineno, f"malformed JSON ({e.msg} at column {e.colno}), skipped", True
-            )
+            yield _malformed(path, lineno, e)
             continue
         yield from _record(obj, path, lineno, ids, bad)
+
+
+def _malformed(path: str, line: int, e: json.JSONDecodeError) -> Problem:
+    return Problem(path, line, f"malformed JSON ({e.msg} at column {e.colno}), skipped", True)
 
 
 def _read_json(path: str, f: IO[bytes], encoding: str, size: int) -> Iterator[Item]:
@@ -655,9 +657,7 @@ def _read_json(path: str, f: IO[bytes], encoding: str, size: int) -> Iterator[It
             f.seek(0)
             yield from _read_jsonl(path, f, encoding, size)
             return
-        yield Problem(
-            path, e.lineno, f"malformed JSON ({e.msg} at column {e.colno}), skipped", True
-        )
+        yield _malformed(path, e.lineno, e)
         return
     line = text[: len(text) - len(text.lstrip())].count("\n") + 1
     yield from _record(obj, path, line, {}, decoder.bad)
