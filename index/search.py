@@ -93,6 +93,37 @@ class Stats:
     nlp: str
 
 
+@attrs.frozen(slots=True)
+class ArticleView:
+    article: Article
+    passages: tuple[Passage, ...]
+    mentions: tuple[Mention, ...]
+
+
+def _article(f: dict[str, Any]) -> Article:
+    return Article(
+        id=f["id"],
+        title=f.get("title") or "",
+        date=f.get("date"),
+        source=f.get("source") or "",
+        license=f.get("license") or "",
+        path=f.get("path") or "",
+        text=f.get("text") or "",
+    )
+
+
+def _passages(f: dict[str, Any]) -> list[Passage]:
+    aid, text = f["id"], f.get("text") or ""
+    return [
+        Passage(f"{aid}#{i}", aid, i, text[s:e], s, e)
+        for i, (s, e) in enumerate(f.get("passages") or [], start=1)
+    ]
+
+
+def _analysis(f: dict[str, Any]) -> Any:
+    return load_analysis(f["analysis"]) if f.get("analysis") else None
+
+
 def _date_str(value: Any) -> str | None:
     if value is None:
         return None
@@ -472,30 +503,11 @@ class Engine:
 
     def article(self, article_id: str) -> Article | None:
         f = self._article_fields(article_id)
-        if f is None:
-            return None
-        return Article(
-            id=f["id"],
-            title=f.get("title") or "",
-            date=f.get("date"),
-            source=f.get("source") or "",
-            license=f.get("license") or "",
-            path=f.get("path") or "",
-            text=f.get("text") or "",
-        )
-
-    def article_ids(self) -> list[str]:
-        return sorted(f["id"] for f in self._searcher("articles").all_stored_fields())
+        return None if f is None else _article(f)
 
     def passages(self, article_id: str) -> list[Passage]:
         f = self._article_fields(article_id)
-        if f is None:
-            return []
-        text = f.get("text") or ""
-        return [
-            Passage(f"{article_id}#{i}", article_id, i, text[s:e], s, e)
-            for i, (s, e) in enumerate(f.get("passages") or [], start=1)
-        ]
+        return [] if f is None else _passages(f)
 
     def passage(self, passage_id: str) -> Passage | None:
         article_id, _, n = passage_id.rpartition("#")
@@ -506,15 +518,21 @@ class Engine:
 
     def analysis(self, article_id: str) -> Any:
         f = self._article_fields(article_id)
-        if f is None or not f.get("analysis"):
-            return None
-        return load_analysis(f["analysis"])
+        return None if f is None else _analysis(f)
 
     def mentions(self, article_id: str, passage_id: str | None = None) -> list[Mention]:
         a = self.analysis(article_id)
         if a is None:
             return []
         return [m for m in a.mentions if passage_id is None or m.passage_id == passage_id]
+
+    def article_view(self, article_id: str) -> ArticleView | None:
+        """An article with its passages and entity mentions, from one read of the store."""
+        f = self._article_fields(article_id)
+        if f is None:
+            return None
+        a = _analysis(f)
+        return ArticleView(_article(f), tuple(_passages(f)), tuple(a.mentions) if a else ())
 
     def resolve_entity(self, name: str) -> Entity | None:
         """The canonical entity a name or alias stands for (the one with most mentions)."""

@@ -156,6 +156,11 @@ def test_entities_facets_and_facts_are_stored(tmp_path: Path, fake_nlp: None) ->
     (fact,) = engine.facts(entity="Anne Neuberger")
     assert fact.who == ("Anne Neuberger",) and fact.evidence.passage_id == "a#1"
     assert [h.passage_id for h in engine.search("kind:QUOTE").hits] == ["a#1"]
+    view = engine.article_view("a")
+    assert view is not None and view.article == engine.article("a")
+    assert list(view.passages) == engine.passages("a")
+    assert list(view.mentions) == engine.mentions("a") and len(view.mentions) == 4
+    assert engine.article_view("nope") is None
 
 
 def test_entity_counts_follow_replaced_and_pruned_articles(tmp_path: Path, fake_nlp: None) -> None:

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import attrs
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -25,7 +24,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, Static
 
-from index.model import Article, Evidence, Fact, Mention, Passage
+from index.model import Evidence, Fact
 from index.safe import one_line
 from tui.citation import fact_citation, passage_citation
 from tui.history import History
@@ -41,7 +40,7 @@ from .results import ResultsList
 from .searchbar import Chip, FilterBar, MessageLine, SearchBox, TopBar
 
 if TYPE_CHECKING:
-    from index.search import Engine, FacetRow, SearchResult, Stats
+    from index.search import ArticleView, Engine, FacetRow, SearchResult, Stats
     from tui.app import NewsdeskApp
 
 T = TypeVar("T")
@@ -53,13 +52,6 @@ OPEN_DELAY = 0.06
 # tab order follows the work: results, the passage, its facts, then the entity tabs
 PANES = ("search", "results", "passage", "facts", "entities")
 DOC_CACHE = 16
-
-
-@attrs.frozen(slots=True)
-class ArticleDoc:
-    article: Article
-    passages: tuple[Passage, ...]
-    mentions: tuple[Mention, ...]
 
 
 def count(n: int, one: str, many: str) -> str:
@@ -88,7 +80,7 @@ class MainScreen(Screen[None]):
         self.history = history
         self.filters: list[str] = []
         self.result: SearchResult | None = None
-        self.doc: ArticleDoc | None = None
+        self.doc: ArticleView | None = None
         self.selected: str | None = None  # passage id shown in the passage view
         self.fact_scope = ""
         self.view = "results"  # the pane shown below 120 columns
@@ -96,7 +88,7 @@ class MainScreen(Screen[None]):
         self._key: tuple[str, tuple[str, ...]] = ("", ())
         self._debounce: Timer | None = None
         self._open_timer: Timer | None = None
-        self._docs: OrderedDict[str, ArticleDoc] = OrderedDict()
+        self._docs: OrderedDict[str, ArticleView] = OrderedDict()
         self.ready = False
         self.failed = False  # the index could not be opened
         self._restore: str | None = None  # passage to select again after a reload
@@ -500,15 +492,10 @@ class MainScreen(Screen[None]):
         if passage_id != self.selected:
             return
 
-        def fetch(e: Engine) -> tuple[ArticleDoc | None, list[Any], list[Fact] | None]:
-            doc = self._docs.get(article_id)
+        def fetch(e: Engine) -> tuple[ArticleView | None, list[Any], list[Fact] | None]:
+            doc = self._docs.get(article_id) or e.article_view(article_id)
             if doc is None:
-                article = e.article(article_id)
-                if article is None:
-                    return None, [], None
-                doc = ArticleDoc(
-                    article, tuple(e.passages(article_id)), tuple(e.mentions(article_id))
-                )
+                return None, [], None
             spans = e.highlights(doc.article.text, query) if query.strip() else []
             facts = None if keep_facts else e.facts(passage=passage_id)
             return doc, spans, facts
@@ -523,7 +510,7 @@ class MainScreen(Screen[None]):
     def _show_passage(
         self,
         passage_id: str,
-        doc: ArticleDoc | None,
+        doc: ArticleView | None,
         spans: list[Any],
         facts: list[Fact] | None,
         evidence: Evidence | None,
@@ -589,11 +576,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="doc", exit_on_error=False)
     def _fetch_doc(self, article_id: str) -> None:
-        def fetch(e: Engine) -> ArticleDoc | None:
-            article = e.article(article_id)
-            if article is None:
-                return None
-            return ArticleDoc(article, tuple(e.passages(article_id)), tuple(e.mentions(article_id)))
+        def fetch(e: Engine) -> ArticleView | None:
+            return e.article_view(article_id)
 
         try:
             doc = self._engine_call(fetch)
@@ -602,13 +586,13 @@ class MainScreen(Screen[None]):
         if doc is not None:
             self._from_thread(self._doc_fetched, doc)
 
-    def _doc_fetched(self, doc: ArticleDoc) -> None:
+    def _doc_fetched(self, doc: ArticleView) -> None:
         self._remember(doc)
         fact = self.fact_pane.current
         if fact is not None and fact.article_id == doc.article.id:
             self.fact_pane.show_detail(fact, doc.mentions)
 
-    def _remember(self, doc: ArticleDoc) -> None:
+    def _remember(self, doc: ArticleView) -> None:
         self._docs[doc.article.id] = doc
         self._docs.move_to_end(doc.article.id)
         while len(self._docs) > DOC_CACHE:
