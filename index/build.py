@@ -420,7 +420,7 @@ class Builder:
         procs = self.writer_procs
         # Two writing processes when no extraction runs beside this batch (extraction off, or the
         # run's last batch, once the workers are done) and the batch is big enough to pay off.
-        if procs <= 1 and (self.mode == "off" or last) and (os.cpu_count() or 1) > 1:
+        if procs <= 1 and (os.cpu_count() or 1) > 1:
             if sum(len(p) for _, p in split) >= PARALLEL_PASSAGES:
                 procs = 2
         pw = self.ix["passages"].writer(

@@ -124,3 +124,56 @@ def test_importing_entities_does_not_import_spacy() -> None:
         "assert 'pycountry' not in sys.modules, 'pycountry imported'"
     )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+# --- the cheaper pipeline: numpy matmul and index.pos_lemma ---------------------------------------
+
+FIXTURE_TEXTS = sorted((REPO / "tests" / "fixtures" / "gold").glob("*.txt")) + sorted(
+    (REPO / "seeds").glob("*")
+)
+
+
+def test_fast_pipeline_swaps_components(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert nlp.POS_LEMMA_COMPONENT in pipeline.pipe_names
+    assert "attribute_ruler" not in pipeline.pipe_names
+    assert "lemmatizer" not in pipeline.pipe_names
+    # the layers run on numpy's matmul, not blis's generic kernel
+    assert pipeline.get_pipe("tok2vec").model.ops.use_blis is False
+    assert pipeline.get_pipe("ner").model.ops.use_blis is False
+
+
+def _annotations(t):  # type: ignore[no-untyped-def]
+    return (t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_)
+
+
+@pytest.mark.nlp
+def test_pos_lemma_gives_what_spacys_components_give(pipeline) -> None:  # type: ignore[no-untyped-def]
+    """Token for token, the cached component and numpy matmul change no annotation."""
+    reference = nlp.load(fast=False)
+    assert "attribute_ruler" in reference.pipe_names
+    texts = [p.read_text(encoding="utf-8") for p in FIXTURE_TEXTS if p.is_file()]
+    # the rules for non-standard English ("gonna", "y'all", "ain't") and spaces
+    texts.append("Y'all ain't gonna believe it.\n\n  There were 3 people.  Let's go, c'mon.")
+    assert len(texts) > 10
+    checked = 0
+    fast_docs = list(pipeline.pipe(texts))
+    slow_docs = list(reference.pipe(texts))
+    for fast, slow in zip(fast_docs, slow_docs, strict=True):
+        assert len(fast) == len(slow)
+        for a, b in zip(fast, slow, strict=True):
+            assert _annotations(a) == _annotations(b), (a.text, a.i)
+            checked += 1
+    assert checked > 5_000
+    # the two-token rules took part: "ai" + "n't" -> be, "gon" + "na" -> go / to
+    last = {t.text: t.lemma_ for t in fast_docs[-1]}
+    assert last["ai"] == "be" and last["gon"] == "go" and last["na"] == "to"
+
+
+def test_blas_threads_default_to_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    nlp.single_threaded_blas()
+    import os
+
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    assert os.environ["OMP_NUM_THREADS"] == "3"  # what the user set is kept
