@@ -149,17 +149,24 @@ def _status_kb(pid: int, key: str) -> int:
     return 0
 
 
-def tree_rss_kb(pid: int) -> int:
-    """VmRSS summed over a process and all its descendants (0 where /proc is absent)."""
+def tree_rss_kb(pid: int, key: str = "VmRSS") -> int:
+    """VmRSS (or another /proc status figure in kB) summed over a process and all its
+    descendants (0 where /proc is absent)."""
     if not os.path.isdir("/proc"):
         return 0
     kids = _children_map()
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
-        total += _status_kb(p, "VmRSS")
+        total += _status_kb(p, key)
         todo.extend(kids.get(p, ()))
     return total
+
+
+def tree_peak_rss_kb(pid: int) -> int:
+    """The high-water marks (VmHWM) of a live process and its descendants, summed: an upper
+    bound of their peak together (the app and its search process)."""
+    return tree_rss_kb(pid, "VmHWM")
 
 
 def peak_rss_kb(pid: int) -> int:

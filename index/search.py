@@ -237,6 +237,11 @@ class Engine:
             s = local.searchers[name] = self.ix[name].searcher()
         return s
 
+    @property
+    def generation(self) -> int:
+        """Counts the times refresh() picked up new commits."""
+        return self._generation
+
     def refresh(self) -> bool:
         """Pick up commits made by another process; True when something changed."""
         changed = any(

@@ -283,7 +283,7 @@ class MainScreen(Screen[None]):
             return
         text, filters = key
         try:
-            result = self._engine_call(lambda e: e.search(text, limit=FIRST_PAGE, entities=filters))
+            result = self.nd_app.search(text=text, limit=FIRST_PAGE, entities=filters)
         except Exception as exc:  # the index went away, or the engine failed: say so, go on
             self._from_thread(self._search_failed, key, f"search failed: {exc}")
             return
@@ -304,6 +304,7 @@ class MainScreen(Screen[None]):
             self.message.show(error=result.error)
             return
         self.result = result
+        self.nd_app.tune_gc()
         total = result.total
         self.topbar.hits = count(total, "hit", "hits")
         if total == 0 and result.suggestion:
@@ -352,8 +353,8 @@ class MainScreen(Screen[None]):
     def _more(self, key: tuple[str, tuple[str, ...]], offset: int) -> None:
         text, filters = key
         try:
-            result = self._engine_call(
-                lambda e: e.search(text, limit=PAGE, offset=offset, entities=filters, facets=False)
+            result = self.nd_app.search(
+                text=text, limit=PAGE, offset=offset, entities=filters, facets=False
             )
         except Exception:
             return
