@@ -170,7 +170,8 @@ def test_pos_lemma_gives_what_spacys_components_give(pipeline) -> None:  # type:
 
 
 def test_blas_threads_default_to_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "unset below")  # restored after the test
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS")
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
     nlp.single_threaded_blas()
     import os
