@@ -230,3 +230,32 @@ def test_phrases_inside_a_field_group_keep_their_field(tmp_path: Path, fake_nlp:
     engine = Engine(ix)
     assert hits(engine, 'place:(japan OR "north korea") fishing') == ["a#1"]
     assert hits(engine, 'org:(reuters OR "lazarus group")') == ["b#1"]
+
+
+def test_updates_written_by_two_writer_processes_replace_not_duplicate(
+    tmp_path: Path, fake_nlp: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bulk batches go to two Whoosh processes (procs=2); an update through them deletes the old
+    passages and facts, and the index ends as a clean build of the new texts would."""
+    import index.build
+
+    monkeypatch.setattr(index.build, "PARALLEL_PASSAGES", 1)  # every batch, even a small one
+    folder = tmp_path / "c"
+    for i in range(12):
+        body = f"Anne Neuberger spoke in Japan, story {i}.\n\nReuters reported it the same day."
+        write_article(folder, f"s{i:02}.txt", body, date="2023-11-06")
+    ix = tmp_path / "ix"
+    build(ix, [folder], workers=1)
+    for i in range(0, 12, 2):
+        body = f"Anne Neuberger spoke in Japan, story {i}.\n\nA zebrafish paragraph was added."
+        write_article(folder, f"s{i:02}.txt", body, date="2023-11-06")
+    summary = build(ix, [folder], workers=1)
+    assert (summary.updated, summary.unchanged) == (6, 6)
+    clean = tmp_path / "clean"
+    build(clean, [folder], workers=1)
+    got, want = Engine(ix), Engine(clean)
+    assert got.stats() == want.stats()
+    assert got.search("zebrafish").total == 6 and got.search("reuters").total == 6
+    for q in ("zebrafish", "reuters", "neuberger", "kind:QUOTE OR kind:REPORT OR kind:EVENT"):
+        assert got.search(q).total == want.search(q).total, q
+    assert sorted(f.id for f in got.facts()) == sorted(f.id for f in want.facts())
