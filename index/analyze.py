@@ -84,9 +84,6 @@ class Analyzer:
     """Runs extraction over chunks of articles, in-process or in a pool of worker processes."""
 
     def __init__(self, workers: int = 0, mode: str | None = None) -> None:
-        from . import nlp
-
-        nlp.single_threaded_blas()  # before the workers fork and load numpy
         self.mode = mode or extraction_mode()
         self.workers = workers if workers > 0 else min(2, os.cpu_count() or 1)
         self._pool: Any = None

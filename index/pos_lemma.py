@@ -5,8 +5,9 @@ rules mapping tags, words and dependency labels to POS and morphology) and a rul
 Both touch every token from Python and together cost a fifth of the pipeline's time. This
 component gives the same annotations (checked token for token on Reuters and Wikinews text in
 the tests) from the same rules, computed once per distinct (word, tag, dependency) and then looked
-up: one-token rules are evaluated on a cache miss; the few two-token rules run in a Matcher of
-their own; the lemmatizer is called once per distinct (word, POS, morphology).
+up: one-token rules are evaluated on a cache miss, and the same cache says which positions of the
+few two-token rules a token fills; the lemmatizer is called once per distinct (word, POS,
+morphology).
 
 Only ``index.nlp`` imports this module, when it loads a model (it imports spaCy).
 """
@@ -20,7 +21,7 @@ from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 
 # Token-pattern keys and operators the one-token evaluator understands; a model whose rules use
 # anything else keeps its own components (see ``supported``).
-_KEYS = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE}
+_KEYS = {"TAG", "LOWER", "DEP", "IS_SPACE"}
 _OPS = {"IN", "NOT_IN", "REGEX"}
 _WRITABLE = (POS, MORPH, LEMMA, TAG, DEP)
 

@@ -79,10 +79,6 @@ class SearchProcess:
         self._lock = threading.Lock()
         self._state = "starting"  # -> "ready" | "down"
 
-    @property
-    def pid(self) -> int:
-        return self._proc.pid
-
     def ready(self) -> bool:
         """Whether the child has opened the index (never blocks)."""
         if self._state == "starting":

@@ -134,9 +134,7 @@ class NewsdeskApp(App[int]):
     def _collect_when_idle(self) -> None:
         if self._gc_saved is None or gc.get_count()[2] < GC_FULL_AFTER:
             return
-        if any(not w.is_finished for w in self.workers) or any(
-            not w.is_finished for w in self.main.workers
-        ):
+        if any(not w.is_finished for w in self.workers):  # the screen's workers are here too
             return
         gc.collect()
 

@@ -318,10 +318,8 @@ async def _keystrokes(index_dir: Path, queries: Sequence[str], timeout: float) -
 
                 return check
 
-            def idle() -> bool:
-                return all(w.is_finished for w in app.workers) and all(
-                    w.is_finished for w in screen.workers
-                )
+            def idle() -> bool:  # app.workers holds the screen's workers too
+                return all(w.is_finished for w in app.workers)
 
             for q in queries:
                 box.focus()
