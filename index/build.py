@@ -51,13 +51,15 @@ BULK_MAX_BATCH = 4_000
 # back through pickle, which cost half again as much CPU on the bulk batches (a batch is bounded
 # by FLUSH_CHARS of text, so the pool holds at most a few hundred MB).
 WRITER_MB = 256
-# A batch of at least this many passages is written by two processes when no extraction runs
-# beside it (extraction off, or the last batch of a run).
-PARALLEL_PASSAGES = 2_000
 # Commits merge the index's segments under this many documents once there are MERGE_AT of them;
 # bigger segments are left alone (Whoosh's own policy would merge them too, for minutes).
 SMALL_SEGMENT = 2_000
 MERGE_AT = 4
+# A writer runs as two Whoosh processes (procs=2, multisegment), beside the extraction workers
+# too, when its batch holds at least this many documents: each process then writes a segment
+# well above SMALL_SEGMENT, which no commit merges again. (A batch of 2,000 split in two gave
+# small segments that the next commits merged: slower than one process.)
+PARALLEL_DOCS = 4 * SMALL_SEGMENT
 
 
 def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
@@ -318,8 +320,8 @@ class Builder:
                     progress(min(done, total), total)
             if pending:
                 inflight = self._advance(inflight, pending, known, summary)
-            if inflight is not None:  # the last batch: no extraction runs beside it any more
-                self._write(inflight, known, summary, last=True)
+            if inflight is not None:  # the last batch
+                self._write(inflight, known, summary)
             self._analyzer = None
         self._missing(paths, known, seen, prune, summary)
         write_stamp(self.path, nlp=self.mode, updated=time.strftime("%Y-%m-%dT%H:%M:%S"))
@@ -411,24 +413,15 @@ class Builder:
         batch: _Batch,
         known: dict[str, tuple[str, str]],
         summary: Summary,
-        last: bool = False,
     ) -> None:
         changed, split = batch.changed, batch.split
         analyses = list(batch.analyses)
         old_analyses = self._stored_analyses([a.id for a, _, existed in changed if existed])
         (self.path / DIRTY).touch()
-        procs = self.writer_procs
-        # Two writing processes when no extraction runs beside this batch (extraction off, or the
-        # run's last batch, once the workers are done) and the batch is big enough to pay off.
-        if procs <= 1 and (os.cpu_count() or 1) > 1:
-            if sum(len(p) for _, p in split) >= PARALLEL_PASSAGES:
-                procs = 2
-        pw = self.ix["passages"].writer(
-            procs=procs, multisegment=procs > 1, limitmb=WRITER_MB, compound=COMPOUND
-        )
-        fw = self.ix["facts"].writer(
-            procs=procs, multisegment=procs > 1, limitmb=WRITER_MB, compound=COMPOUND
-        )
+        n_passages = sum(len(p) for _, p in split)
+        n_facts = sum(len(a.facts) for a in analyses if a is not None)
+        pw = self._writer("passages", n_passages)
+        fw = self._writer("facts", n_facts)
         aw = self.ix["articles"].writer(compound=COMPOUND)
         try:
             for (article, h, existed), (_, passages), analysis in zip(
@@ -467,6 +460,15 @@ class Builder:
             removed=list(old_analyses.values()),
         )
         (self.path / DIRTY).unlink()
+
+    def _writer(self, name: str, docs: int) -> Any:
+        """A writer for one index: two processes when the batch is big enough to pay off."""
+        procs = self.writer_procs
+        if procs <= 1 and docs >= PARALLEL_DOCS and (os.cpu_count() or 1) > 1:
+            procs = 2
+        return self.ix[name].writer(
+            procs=procs, multisegment=procs > 1, limitmb=WRITER_MB, compound=COMPOUND
+        )
 
     def _stored_analyses(self, ids: Iterable[str]) -> dict[str, Analysis]:
         out = {}

@@ -239,7 +239,7 @@ def test_updates_written_by_two_writer_processes_replace_not_duplicate(
     passages and facts, and the index ends as a clean build of the new texts would."""
     import index.build
 
-    monkeypatch.setattr(index.build, "PARALLEL_PASSAGES", 1)  # every batch, even a small one
+    monkeypatch.setattr(index.build, "PARALLEL_DOCS", 1)  # every batch, even a small one
     folder = tmp_path / "c"
     for i in range(12):
         body = f"Anne Neuberger spoke in Japan, story {i}.\n\nReuters reported it the same day."
