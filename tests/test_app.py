@@ -132,6 +132,20 @@ async def test_stale_results_are_dropped(make_app) -> None:
         assert screen.result is not None and screen.result.query == "cyber"
 
 
+async def test_a_late_passage_load_is_dropped_even_for_the_same_passage(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await type_query(pilot, "cyber group")
+        view = screen.passage
+        hits = list(view.hits)
+        assert hits and screen.doc is not None and screen.selected is not None
+        # an earlier load of this very passage (another query: no highlights) answers late
+        old = screen._load_seq - 1
+        screen._show_passage(old, screen.selected, screen.doc, [], None, None)
+        await pilot.pause()
+        assert list(view.hits) == hits
+
+
 async def test_busy_indicator_while_searching(make_app) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

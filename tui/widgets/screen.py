@@ -82,6 +82,9 @@ class MainScreen(Screen[None]):
         self.result: SearchResult | None = None
         self.doc: ArticleView | None = None
         self.selected: str | None = None  # passage id shown in the passage view
+        # bumped by every open (and by showing evidence in place): a load that finishes after a
+        # newer one started is dropped, even for the same passage (another query's highlights)
+        self._load_seq = 0
         self.fact_scope = ""
         self.view = "results"  # the pane shown below 120 columns
         self.hidden: set[str] = set()  # panes hidden by the user from 120 columns
@@ -479,18 +482,20 @@ class MainScreen(Screen[None]):
         keep_facts: bool = False,
     ) -> None:
         self.selected = passage_id
-        self._load(article_id, passage_id, self._key[0], evidence, keep_facts)
+        self._load_seq += 1
+        self._load(self._load_seq, article_id, passage_id, self._key[0], evidence, keep_facts)
 
     @work(thread=True, exclusive=True, group="passage", exit_on_error=False)
     def _load(
         self,
+        seq: int,
         article_id: str,
         passage_id: str,
         query: str,
         evidence: Evidence | None,
         keep_facts: bool,
     ) -> None:
-        if passage_id != self.selected:
+        if seq != self._load_seq or passage_id != self.selected:
             return
 
         def fetch(e: Engine) -> tuple[ArticleView | None, list[Any], list[Fact] | None]:
@@ -506,18 +511,19 @@ class MainScreen(Screen[None]):
         except Exception as exc:
             self._from_thread(self.passage.show_message, f"cannot read the passage: {exc}")
             return
-        self._from_thread(self._show_passage, passage_id, doc, spans, facts, evidence)
+        self._from_thread(self._show_passage, seq, passage_id, doc, spans, facts, evidence)
 
     def _show_passage(
         self,
+        seq: int,
         passage_id: str,
         doc: ArticleView | None,
         spans: list[Any],
         facts: list[Fact] | None,
         evidence: Evidence | None,
     ) -> None:
-        if passage_id != self.selected:
-            return
+        if seq != self._load_seq or passage_id != self.selected:
+            return  # a newer open superseded this load, or the passage was cleared
         view = self.passage
         if doc is None:
             self.doc = None
@@ -615,6 +621,7 @@ class MainScreen(Screen[None]):
         doc = self.doc
         if doc is not None and doc.article.id == fact.article_id:
             self.selected = ev.passage_id
+            self._load_seq += 1
             self.passage.show(
                 doc.article, doc.passages, ev.passage_id, self.passage.hits, doc.mentions, ev
             )
