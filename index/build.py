@@ -30,13 +30,19 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-
-from . import entitystore
-from .analyze import Analyzer, extraction_mode
-from .model import Analysis, Article, Passage, to_dict
-from .passages import split_passages
-from .sources import Problem, SourceError, read_paths
-from .store import COMPOUND, SEP, TYPE_FIELD, create_or_open, write_stamp, writer_lock
+from newsdesk.index.extract.analyze import Analyzer, extraction_mode
+from newsdesk.index.ingest.passages import split_passages
+from newsdesk.index.ingest.sources import Problem, SourceError, read_paths
+from newsdesk.index.model import Analysis, Article, Passage, to_dict
+from newsdesk.index.store import entities as entitystore
+from newsdesk.index.store.folder import (
+    COMPOUND,
+    SEP,
+    TYPE_FIELD,
+    create_or_open,
+    write_stamp,
+    writer_lock,
+)
 
 EXTRACTOR_VERSION = "1"
 DIRTY = "entities.dirty"

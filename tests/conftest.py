@@ -61,13 +61,13 @@ os.environ.setdefault("NEWSDESK_TEST", "1")
 @pytest.fixture
 def fake_nlp(monkeypatch: pytest.MonkeyPatch):
     """Extraction by the fake extractor in tests/fake_extraction.py (no spaCy)."""
-    import index.analyze
-    import index.build
+    from newsdesk.index import build as index_build
+    from newsdesk.index.extract import analyze as index_analyze
 
     from .fake_extraction import fake_batch
 
-    monkeypatch.setattr(index.analyze, "analyze_batch", fake_batch)
-    monkeypatch.setattr(index.build, "extraction_mode", lambda: "fake")
+    monkeypatch.setattr(index_analyze, "analyze_batch", fake_batch)
+    monkeypatch.setattr(index_build, "extraction_mode", lambda: "fake")
     yield
 
 
@@ -106,17 +106,17 @@ def write_app_corpus(folder: Path) -> Path:
 @pytest.fixture(scope="session")
 def app_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the app corpus, extracted by tests/fake_extraction.py."""
-    import index.analyze
-    import index.build
+    from newsdesk.index import build as index_build
+    from newsdesk.index.extract import analyze as index_analyze
 
     from .fake_extraction import fake_batch
 
     root = tmp_path_factory.mktemp("app")
     corpus = write_app_corpus(root / "corpus")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(index.analyze, "analyze_batch", fake_batch)
-        mp.setattr(index.build, "extraction_mode", lambda: "fake")
-        index.build.build(root / "ix", [corpus], extract=True, workers=1)
+        mp.setattr(index_analyze, "analyze_batch", fake_batch)
+        mp.setattr(index_build, "extraction_mode", lambda: "fake")
+        index_build.build(root / "ix", [corpus], extract=True, workers=1)
     return root / "ix"
 
 
@@ -148,7 +148,7 @@ async def settle(pilot, rounds: int = 200) -> None:
 @pytest.fixture
 def make_app(app_index: Path, tmp_path: Path):
     """A factory of apps on the test index, with their own history file and no index polling."""
-    from tui.app import NewsdeskApp
+    from newsdesk.tui.app import NewsdeskApp
 
     def make(index_dir: Path | None = None, **kw: object) -> NewsdeskApp:
         kw.setdefault("history_file", tmp_path / "history.jsonl")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from index.model import Analysis, Article, Entity, Evidence, Fact, Mention, Passage
+from newsdesk.index.model import Analysis, Article, Entity, Evidence, Fact, Mention, Passage
 
 NAMES = {
     "Anne Neuberger": "PERSON",

@@ -8,11 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tui.widgets.facts import FactList
-from tui.widgets.passage import PassageView
-from tui.widgets.results import ResultsList
-from tui.widgets.screen import MainScreen
+from newsdesk.tui.screens.main import MainScreen
+from newsdesk.tui.widgets.facts import FactList
+from newsdesk.tui.widgets.passage import PassageView
+from newsdesk.tui.widgets.results import ResultsList
 
 from .conftest import HOSTILE_TITLE, write_article
 from .conftest import settle as settle_app
@@ -76,7 +75,7 @@ async def test_the_app_never_imports_spacy_or_extraction(app_index: Path, tmp_pa
     code = f"""
 import asyncio, sys
 from pathlib import Path
-from tui.app import NewsdeskApp
+from newsdesk.tui.app import NewsdeskApp
 async def main():
     app = NewsdeskApp(Path({str(app_index)!r}), history_file=Path({str(tmp_path / "h")!r}),
                       watch_seconds=None)
@@ -91,7 +90,7 @@ async def main():
         await app.workers.wait_for_complete()
 asyncio.run(main())
 bad = [m for m in sys.modules if m.split(".")[0] == "spacy" or m in
-       ("index.analyze", "index.nlp", "index.entities", "index.facts", "index.build")]
+       ("newsdesk.index.extract.analyze", "newsdesk.index.extract.nlp", "newsdesk.index.extract.entities", "newsdesk.index.extract.facts", "newsdesk.index.build")]
 print("BAD", bad)
 sys.exit(1 if bad else 0)
 """
@@ -520,7 +519,7 @@ async def test_refresh_by_key_and_when_idle(
         screen = await settle(pilot)
         assert "5 articles" in screen.topbar.counts
         await pilot.press("tab")  # reading the results
-        from index.build import build
+        from newsdesk.index.build import build
 
         write_article(
             tmp_path / "more", "extra.txt", "A brand new zeppelin story about Japan.", "2024-01-01"
@@ -547,7 +546,7 @@ async def test_new_articles_show_by_themselves_when_nobody_reads_the_results(
     async with app.run_test(size=WIDE) as pilot:
         screen = await type_query(pilot, "zeppelin")
         assert screen.query_one(ResultsList).total == 0
-        from index.build import build
+        from newsdesk.index.build import build
 
         write_article(
             tmp_path / "more", "extra.txt", "A brand new zeppelin story about Japan.", "2024-01-01"

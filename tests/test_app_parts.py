@@ -8,16 +8,15 @@ import json
 from pathlib import Path
 
 import pytest
-
-from index.model import Article, Evidence, Fact, When
-from index.search import Engine
-from tui.citation import cite, fact_citation, passage_citation
-from tui.export import export, fact_json
-from tui.history import History
-from tui.keymap import ALL_IDS, load_config
-from tui.widgets.facts import fact_detail, when_text
-from tui.widgets.marks import Mark, evidence_mark, hit_mark, marked, mention_mark
-from tui.widgets.passage import wrap
+from newsdesk.index.model import Article, Evidence, Fact, When
+from newsdesk.index.search.engine import Engine
+from newsdesk.tui.citation import cite, fact_citation, passage_citation
+from newsdesk.tui.export import export, fact_json
+from newsdesk.tui.history import History
+from newsdesk.tui.keymap import ALL_IDS, load_config
+from newsdesk.tui.widgets.facts import fact_detail, when_text
+from newsdesk.tui.widgets.marks import Mark, evidence_mark, hit_mark, marked, mention_mark
+from newsdesk.tui.widgets.passage import wrap
 
 # -- marks ------------------------------------------------------------------------------------------
 
@@ -230,7 +229,7 @@ def test_export_results_csv_is_inert(engine: Engine) -> None:
 
 
 def test_export_csv_guards_formulas(engine: Engine, tmp_path: Path) -> None:
-    from tui.export import _cell
+    from newsdesk.tui.export import _cell
 
     assert _cell("=cmd()") == "'=cmd()"
     assert _cell(["a", "b"]) == "a; b"
@@ -292,7 +291,7 @@ def test_export_rejects_unknown_what_and_format(engine: Engine) -> None:
 
 
 def test_export_bad_query_raises_query_error(engine: Engine) -> None:
-    from index.errors import QueryError
+    from newsdesk.index.errors import QueryError
 
     with pytest.raises(QueryError):
         run_export(engine, "results", "date:[", "jsonl")

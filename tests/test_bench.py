@@ -12,11 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from index import benchmark as bm
-from index.query import QueryBuilder
-from index.store import passage_schema
-from tui import bench
+from newsdesk.index.search.query import QueryBuilder
+from newsdesk.index.store.folder import passage_schema
+from newsdesk.index.tools import bench as bm
+from newsdesk.tui import bench
 
 from .conftest import REPO
 
@@ -43,7 +42,7 @@ KEYS = {
 
 def test_bench_json_has_every_key(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "bench", str(MINI), "--articles", "5", "--json"]
+        [sys.executable, "-m", "newsdesk.tui.cli", "bench", str(MINI), "--articles", "5", "--json"]
         + ["--skip", "extract,app", "--workdir", str(tmp_path / "work")],
         cwd=REPO,
         capture_output=True,
@@ -71,7 +70,7 @@ def test_bench_json_has_every_key(tmp_path: Path) -> None:
 
 def test_bench_prints_a_table(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "bench", str(MINI), "--articles", "3"]
+        [sys.executable, "-m", "newsdesk.tui.cli", "bench", str(MINI), "--articles", "3"]
         + ["--skip", "extract,noop,fts5,rg,app"],
         cwd=REPO,
         capture_output=True,
@@ -85,7 +84,7 @@ def test_bench_prints_a_table(tmp_path: Path) -> None:
 
 def test_an_unknown_part_to_skip_is_an_error() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "bench", str(MINI), "--skip", "nonsense"],
+        [sys.executable, "-m", "newsdesk.tui.cli", "bench", str(MINI), "--skip", "nonsense"],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -136,7 +135,7 @@ def test_measured_child_reports_memory_and_time() -> None:
 def test_first_frame_in_a_pty(tmp_path: Path) -> None:
     ix = tmp_path / "ix"
     subprocess.run(
-        [sys.executable, "-m", "tui.cli", "index", str(MINI), "--index", str(ix), "-q"]
+        [sys.executable, "-m", "newsdesk.tui.cli", "index", str(MINI), "--index", str(ix), "-q"]
         + ["--no-extract"],
         cwd=REPO,
         check=True,

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tui.cli import main
+from newsdesk.tui.cli import main
 
 from .conftest import REPO, write_article
 
@@ -44,7 +43,7 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args],
+        [sys.executable, "-m", "newsdesk.tui.cli", *args],
         capture_output=True,
         cwd=REPO,
         env={**os.environ, **(env or {})},

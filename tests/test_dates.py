@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from index.dates import article_when, fact_date, resolve
-from index.model import When
+from newsdesk.index.extract.dates import article_when, fact_date, resolve
+from newsdesk.index.model import When
 
 BASE = "2023-11-06"  # a Monday
 
@@ -144,7 +143,7 @@ def test_the_engine_does_not_import_dateparser_until_needed() -> None:
     import subprocess
 
     code = (
-        "import sys, index.dates as d; d.resolve('last week', '2023-11-06'); "
+        "import sys, newsdesk.index.extract.dates as d; d.resolve('last week', '2023-11-06'); "
         "print('dateparser' in sys.modules)"
     )
     repo = Path(__file__).resolve().parents[1]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from index import entities as E
-from index import evaluate, nlp
-from index.model import Article, Entity, Passage
+from newsdesk.index.extract import entities as E
+from newsdesk.index.extract import nlp
+from newsdesk.index.model import Article, Entity, Passage
+from newsdesk.index.tools import evaluate
 
 GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
 F1_FLOOR = 0.88  # measured 0.927 on these 17 Wikinews articles (raw spaCy spans: 0.693)

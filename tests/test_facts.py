@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from index.facts import extract_facts
-from index.model import Article, Fact, Mention
-from index.passages import split_passages
+from newsdesk.index.extract.facts import extract_facts
+from newsdesk.index.ingest.passages import split_passages
+from newsdesk.index.model import Article, Fact, Mention
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "facts"
@@ -20,7 +19,7 @@ SEED = "000_114213d4d3fc5b39"
 
 @pytest.fixture(scope="session")
 def nlp() -> Any:
-    from index import nlp as nlp_module
+    from newsdesk.index.extract import nlp as nlp_module
 
     try:
         return nlp_module.load()
@@ -33,7 +32,7 @@ def article(text: str, date: str | None = "2023-11-06", aid: str = "t") -> Artic
 
 
 def facts_of(nlp: Any, a: Article) -> list[Fact]:
-    from index.entities import extract_entities
+    from newsdesk.index.extract.entities import extract_entities
 
     passages = split_passages(a)
     doc = nlp(a.text)
@@ -68,7 +67,7 @@ def check_invariants(a: Article, facts: Sequence[Fact]) -> None:
 
 @pytest.mark.nlp
 def test_the_seed_articles_key_facts_are_found_with_their_dates(nlp: Any) -> None:
-    from index.evaluate_facts import load_article, score_article
+    from newsdesk.index.tools.evaluate_facts import load_article, score_article
 
     a = load_article(REPO / "seeds" / f"{SEED}.txt")
     facts = facts_of(nlp, a)
@@ -82,7 +81,7 @@ def test_the_seed_articles_key_facts_are_found_with_their_dates(nlp: Any) -> Non
 
 @pytest.mark.nlp
 def test_seed_agreement_has_three_actors_and_the_quote_its_office(nlp: Any) -> None:
-    from index.evaluate_facts import load_article
+    from newsdesk.index.tools.evaluate_facts import load_article
 
     facts = facts_of(nlp, load_article(REPO / "seeds" / f"{SEED}.txt"))
     agreed = [f for f in facts if f.predicate == "agree"]
@@ -330,7 +329,7 @@ def test_rules_mode_with_no_mentions_returns_no_facts_without_actors() -> None:
 @pytest.mark.nlp
 def test_gold_set_recall_and_dates(nlp: Any) -> None:
     """The hand-made key facts of tests/fixtures/facts (Wikinews, CC BY 2.5, and the seed)."""
-    from index.evaluate_facts import article_for, load_article, score_article
+    from newsdesk.index.tools.evaluate_facts import article_for, load_article, score_article
 
     found = total = dated = dates_ok = 0
     for gp in sorted(FIXTURES.glob("*.json")):

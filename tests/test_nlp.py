@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from index import nlp
+from newsdesk.index.extract import nlp
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -119,7 +118,7 @@ def test_no_model_means_rules_mode(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_importing_entities_does_not_import_spacy() -> None:
     code = (
-        "import sys, index.entities, index.nlp, index.gazetteer; "
+        "import sys, newsdesk.index.extract.entities, newsdesk.index.extract.nlp, newsdesk.index.extract.gazetteer; "
         "assert 'spacy' not in sys.modules, 'spacy imported'; "
         "assert 'pycountry' not in sys.modules, 'pycountry imported'"
     )

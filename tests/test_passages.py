@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from index.model import Article
-from index.passages import split_passages
-from index.sources import read_paths
+from newsdesk.index.ingest.passages import split_passages
+from newsdesk.index.ingest.sources import read_paths
+from newsdesk.index.model import Article
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"

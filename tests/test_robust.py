@@ -11,9 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from index.search import Engine
-from index.store import STAMP, writer_lock
+from newsdesk.index.search.engine import Engine
+from newsdesk.index.store.folder import STAMP, writer_lock
 
 from .conftest import REPO
 
@@ -43,7 +42,7 @@ def make_corpus(path: Path, n: int) -> None:
 
 def newsdesk(*args: str, **kw: object) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", *args],
+        [sys.executable, "-m", "newsdesk.tui.cli", *args],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

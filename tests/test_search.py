@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from index.build import build
-from index.search import Engine
+from newsdesk.index.build import build
+from newsdesk.index.search.engine import Engine
 
 from .conftest import write_article
 

@@ -8,10 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
-
-from index.build import build
-from index.search import Engine
-from index.searchproc import SearchProcess, SearchProcessDown
+from newsdesk.index.build import build
+from newsdesk.index.search.engine import Engine
+from newsdesk.index.search.proc import SearchProcess, SearchProcessDown
 
 from .conftest import settle, write_article
 

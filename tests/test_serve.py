@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from tui.cli import main
+from newsdesk.tui.cli import main
 
 from .conftest import REPO, write_article
 
@@ -46,7 +45,7 @@ def serve(index_dir: Path, *extra: str) -> tuple[subprocess.Popen[bytes], int]:
         [
             sys.executable,
             "-m",
-            "tui.cli",
+            "newsdesk.tui.cli",
             "serve",
             "--index",
             str(index_dir),

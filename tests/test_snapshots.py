@@ -11,8 +11,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-
-from tui.widgets.screen import MainScreen
+from newsdesk.tui.screens.main import MainScreen
 
 from .conftest import settle
 

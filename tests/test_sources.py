@@ -9,10 +9,9 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-
-from index import sources
-from index.model import Article
-from index.sources import Problem, SourceError, parse_date, read_file, read_paths
+from newsdesk.index.ingest import sources
+from newsdesk.index.ingest.sources import Problem, SourceError, parse_date, read_file, read_paths
+from newsdesk.index.model import Article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 FORMATS = FIXTURES / "formats"

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-
-from index import FORMAT_VERSION
-from index.build import build
-from index.errors import IndexBusy, IndexVersionMismatch
-from index.search import Engine
-from index.sources import SourceError
-from index.store import STAMP, writer_lock
+from newsdesk.index import FORMAT_VERSION
+from newsdesk.index import build as index_build
+from newsdesk.index.build import build
+from newsdesk.index.errors import IndexBusy, IndexVersionMismatch
+from newsdesk.index.ingest.sources import SourceError
+from newsdesk.index.search.engine import Engine
+from newsdesk.index.store.folder import STAMP, writer_lock
 
 from .conftest import write_article
 
@@ -194,7 +194,7 @@ def test_facets_survive_a_segment_without_entities(tmp_path: Path, fake_nlp: Non
 def test_a_writer_killed_between_passages_and_article_leaves_no_duplicates(
     tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import index.build as b
+    import newsdesk.index.build as b
 
     ix = tmp_path / "ix"
     original_write = b.Builder._write
@@ -237,9 +237,8 @@ def test_updates_written_by_two_writer_processes_replace_not_duplicate(
 ) -> None:
     """Bulk batches go to two Whoosh processes (procs=2); an update through them deletes the old
     passages and facts, and the index ends as a clean build of the new texts would."""
-    import index.build
 
-    monkeypatch.setattr(index.build, "PARALLEL_DOCS", 1)  # every batch, even a small one
+    monkeypatch.setattr(index_build, "PARALLEL_DOCS", 1)  # every batch, even a small one
     folder = tmp_path / "c"
     for i in range(12):
         body = f"Anne Neuberger spoke in Japan, story {i}.\n\nReuters reported it the same day."

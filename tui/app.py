@@ -19,18 +19,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from newsdesk.tui.commands import NewsdeskCommands
+from newsdesk.tui.history import History, history_path
+from newsdesk.tui.keymap import APP_KEYS, bindings, load_config
+from newsdesk.tui.paths import seeds_dir
+from newsdesk.tui.screens.main import MainScreen
 from textual import work
 from textual.app import App
 
-from tui.commands import NewsdeskCommands
-from tui.history import History, history_path
-from tui.keymap import APP_KEYS, bindings, load_config
-from tui.paths import seeds_dir
-from tui.widgets.screen import MainScreen
-
 if TYPE_CHECKING:
-    from index.search import Engine, SearchResult, Stats
-    from index.searchproc import SearchProcess
+    from newsdesk.index.search.engine import Engine, SearchResult, Stats
+    from newsdesk.index.search.proc import SearchProcess
 
 T = TypeVar("T")
 
@@ -68,7 +67,7 @@ class NewsdeskApp(App[int]):
         self.history = History(history_file if history_file is not None else history_path())
         self.watch_seconds = watch_seconds
         self.engine: Engine | None = None
-        # searches in a child process (index.searchproc) once it is up; run() turns it on
+        # searches in a child process (newsdesk.index.search.proc) once it is up; run() turns it on
         self.search_process = search_process
         self._search_proc: SearchProcess | None = None
         self._gc_saved: tuple[int, int, int] | None = None
@@ -156,7 +155,7 @@ class NewsdeskApp(App[int]):
             raise NoIndex("no index is open")
         proc = self._search_proc
         if proc is not None and proc.ready():
-            from index.searchproc import SearchProcessDown
+            from newsdesk.index.search.proc import SearchProcessDown
 
             try:
                 return proc.search(engine.generation, **kwargs)
@@ -168,7 +167,7 @@ class NewsdeskApp(App[int]):
         self._stop_search_process()
         if not self.search_process:
             return
-        from index.searchproc import SearchProcess
+        from newsdesk.index.search.proc import SearchProcess
 
         try:
             self._search_proc = SearchProcess(index_dir)
@@ -188,8 +187,8 @@ class NewsdeskApp(App[int]):
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open(self, index_dir: Path) -> None:
-        from index.errors import IndexMissing, NewsdeskError
-        from index.search import Engine
+        from newsdesk.index.errors import IndexMissing, NewsdeskError
+        from newsdesk.index.search.engine import Engine
 
         def open_engine() -> tuple[Engine, Stats]:
             engine = Engine(index_dir)

@@ -32,8 +32,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from index import benchmark as bm
-from index.errors import NewsdeskError
+from newsdesk.index.errors import NewsdeskError
+from newsdesk.index.tools import bench as bm
 
 PARTS = ("extract", "noextract", "noop", "queries", "fts5", "rg", "first_frame", "keystroke")
 READY_ENV = "NEWSDESK_BENCH_READY"  # if the app writes this file once ready for typing, it counts
@@ -79,14 +79,12 @@ def parse_skip(text: str) -> set[str]:
 
 
 def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "tui.cli", *args]
+    return [sys.executable, "-m", "newsdesk.tui.cli", *args]
 
 
 def _repo_env() -> dict[str, str]:
-    """The environment for child processes: this checkout first on the import path."""
+    """The environment for child processes (the installed newsdesk, no readiness marker)."""
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parents[1])
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.pop(READY_ENV, None)
     return env
 
@@ -270,7 +268,7 @@ def _painted_since(frames: list[float], at: float) -> bool:
 
 
 async def _keystrokes(index_dir: Path, queries: Sequence[str], timeout: float) -> list[float]:
-    from tui.app import NewsdeskApp
+    from newsdesk.tui.app import NewsdeskApp
 
     history = Path(tempfile.mkdtemp(prefix="newsdesk-bench-")) / "history"
     # as `newsdesk` runs it: searches go to the search process once it is up

@@ -8,8 +8,8 @@ One line of printable text (no control characters), e.g.::
 
 from __future__ import annotations
 
-from index.model import Article, Fact
-from index.safe import one_line
+from newsdesk.index.model import Article, Fact
+from newsdesk.tui.safe import one_line
 
 MAX_QUOTE = 600
 

@@ -15,11 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from index.errors import IndexMissing, NewsdeskError
-from index.safe import one_line, printable
-
-from . import paths
-from .output import console, flat, marked
+from newsdesk.index.errors import IndexMissing, NewsdeskError
+from newsdesk.tui import paths
+from newsdesk.tui.output import console, flat, marked
+from newsdesk.tui.safe import one_line, printable
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -42,7 +41,7 @@ def _index_dir(args: argparse.Namespace) -> Path:
 
 
 def _engine(args: argparse.Namespace) -> Any:
-    from index.search import Engine
+    from newsdesk.index.search.engine import Engine
 
     return Engine(_index_dir(args))
 
@@ -60,13 +59,13 @@ def _dump(data: Any) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from index.build import build
+    from newsdesk.index.build import build
 
     index_dir = _index_dir(args)
     use_bar = sys.stderr.isatty() and not args.quiet
     extract = not args.no_extract
     if extract and not args.quiet:
-        from index.analyze import extraction_mode
+        from newsdesk.index.extract.analyze import extraction_mode
 
         mode = extraction_mode()
         if mode == "rules":
@@ -182,7 +181,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
-    from .export import entity_json
+    from newsdesk.tui.export import entity_json
 
     engine = _engine(args)
     if args.article and engine.article(args.article) is None:
@@ -205,7 +204,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
-    from .export import fact_json
+    from newsdesk.tui.export import fact_json
 
     engine = _engine(args)
     if args.article and engine.article(args.article) is None:
@@ -234,7 +233,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import export
+    from newsdesk.tui.export import export
 
     engine = _engine(args)
     query = " ".join(args.query)
@@ -253,7 +252,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def ensure_index(index_dir: Path) -> None:
     """Build the index from the bundled seeds when it is missing."""
-    from index.store import STAMP
+    from newsdesk.index.store.folder import STAMP
 
     if (index_dir / STAMP).exists():
         return
@@ -262,7 +261,7 @@ def ensure_index(index_dir: Path) -> None:
         raise IndexMissing(
             f"no index at {index_dir} and no bundled seeds: run `newsdesk index PATH`"
         )
-    from index.build import build
+    from newsdesk.index.build import build
 
     sys.stderr.write(f"building the index from the bundled seeds into {index_dir}…\n")
     build(index_dir, [seeds])
@@ -271,7 +270,7 @@ def ensure_index(index_dir: Path) -> None:
 def cmd_open(args: argparse.Namespace) -> int:
     index_dir = _index_dir(args)
     ensure_index(index_dir)
-    from .app import run
+    from newsdesk.tui.app import run
 
     return run(index_dir)
 
@@ -288,14 +287,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         loopback = host == "localhost"
     if not loopback:
         _warn(f"serving on {host}: anyone who can reach this address can read the index")
-    command = f"{sys.executable} -m tui.cli open --index {json.dumps(str(index_dir))}"
+    command = f"{sys.executable} -m newsdesk.tui.cli open --index {json.dumps(str(index_dir))}"
     server = Server(command, host=host, port=args.port, title="newsdesk")
     server.serve()
     return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import main as bench_main
+    from newsdesk.tui.bench import main as bench_main
 
     return bench_main(args)
 

@@ -10,17 +10,15 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING
 
+from newsdesk.index.model import ENTITY_TYPES
+from newsdesk.tui.export import FORMATS, WHATS
+from newsdesk.tui.safe import one_line
+from newsdesk.tui.widgets.marks import GLYPH
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from index.model import ENTITY_TYPES
-from index.safe import one_line
-
-from .export import FORMATS, WHATS
-from .widgets.marks import GLYPH
-
 if TYPE_CHECKING:
-    from .widgets.screen import MainScreen
+    from newsdesk.tui.screens.main import MainScreen
 
 FORMAT_NAMES = {"jsonl": "JSON Lines", "csv": "CSV", "md": "Markdown"}
 MAX_ENTITIES = 60
@@ -30,7 +28,7 @@ class NewsdeskCommands(Provider):
     """Commands of the main screen."""
 
     def _screen(self) -> MainScreen | None:
-        from .widgets.screen import MainScreen
+        from newsdesk.tui.screens.main import MainScreen
 
         screen = self.screen
         return screen if isinstance(screen, MainScreen) else None

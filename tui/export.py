@@ -16,11 +16,11 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
-from index.model import Entity, Fact, to_dict
-from index.safe import printable
+from newsdesk.index.model import Entity, Fact, to_dict
+from newsdesk.tui.safe import printable
 
 if TYPE_CHECKING:
-    from index.search import Engine
+    from newsdesk.index.search.engine import Engine
 
 WHATS = ("results", "entities", "facts")
 FORMATS = ("jsonl", "csv", "md")
@@ -101,7 +101,7 @@ def result_rows(
     while True:
         res = engine.search(query, limit=PAGE, offset=offset, entities=entities, facets=False)
         if res.error:
-            from index.errors import QueryError
+            from newsdesk.index.errors import QueryError
 
             raise QueryError(res.error)
         for hit in res.hits:
@@ -123,7 +123,7 @@ def entity_rows(
         return
     res = engine.search(query, limit=1, entities=entities, facets=True, highlight=False)
     if res.error:
-        from index.errors import QueryError
+        from newsdesk.index.errors import QueryError
 
         raise QueryError(res.error)
     known = {e.id: e for e in engine.entities()}

@@ -136,7 +136,7 @@ class Config:
 
 
 def config_path() -> Path:
-    from tui.paths import config_file
+    from newsdesk.tui.paths import config_file
 
     return config_file()
 

@@ -12,11 +12,10 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from newsdesk.index.search.highlight import Span
+from newsdesk.tui.safe import printable
 from rich.console import Console
 from rich.text import Text
-
-from index.highlight import Span
-from index.safe import printable
 
 
 def console(file: TextIO | None = None) -> Console:

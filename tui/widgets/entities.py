@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from newsdesk.index.model import ENTITY_TYPES
+from newsdesk.tui.keymap import LIST_KEYS, bindings
+from newsdesk.tui.safe import one_line
+from newsdesk.tui.widgets.marks import GLYPH, MUTED, TYPE_LABEL, TYPE_STYLE
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -16,14 +20,8 @@ from textual.message import Message
 from textual.widgets import OptionList, Tab, Tabs
 from textual.widgets.option_list import Option
 
-from index.model import ENTITY_TYPES
-from index.safe import one_line
-from tui.keymap import LIST_KEYS, bindings
-
-from .marks import GLYPH, MUTED, TYPE_LABEL, TYPE_STYLE
-
 if TYPE_CHECKING:
-    from index.search import FacetRow
+    from newsdesk.index.search.engine import FacetRow
 
 NOUNS = {
     "PERSON": ("person", "people"),

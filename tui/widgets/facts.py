@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from newsdesk.index.model import Fact, Mention, When
+from newsdesk.tui.keymap import LIST_KEYS, bindings
+from newsdesk.tui.safe import one_line
+from newsdesk.tui.widgets.marks import KIND, LABEL, MUTED, WHEN, Mark, join, marked, mention_mark
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
-
-from index.model import Fact, Mention, When
-from index.safe import one_line
-from tui.keymap import LIST_KEYS, bindings
-
-from .marks import KIND, LABEL, MUTED, WHEN, Mark, join, marked, mention_mark
 
 STATEMENT_WIDTH = 160
 

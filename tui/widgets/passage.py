@@ -14,19 +14,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
-from rich.cells import cell_len
-from rich.segment import Segment
-from textual.binding import Binding
-from textual.content import Content
-from textual.geometry import Size
-from textual.message import Message
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
-
-from index.model import Article, Evidence, Mention, Passage
-from tui.keymap import PASSAGE_KEYS, bindings
-
-from .marks import (
+from newsdesk.index.model import Article, Evidence, Mention, Passage
+from newsdesk.tui.keymap import PASSAGE_KEYS, bindings
+from newsdesk.tui.widgets.marks import (
     MUTED,
     TITLE,
     Mark,
@@ -36,9 +26,17 @@ from .marks import (
     marked,
     mention_mark,
 )
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual.binding import Binding
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 if TYPE_CHECKING:
-    from index.highlight import Span as TextSpan
+    from newsdesk.index.search.highlight import Span as TextSpan
 
 _TOKEN = re.compile(r"\S+|\s+")
 

@@ -9,18 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from newsdesk.tui.keymap import LIST_KEYS, bindings
+from newsdesk.tui.safe import one_line
+from newsdesk.tui.widgets.marks import MUTED, TITLE, hit_mark, marked
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from index.safe import one_line
-from tui.keymap import LIST_KEYS, bindings
-
-from .marks import MUTED, TITLE, hit_mark, marked
-
 if TYPE_CHECKING:
-    from index.search import Hit
+    from newsdesk.index.search.engine import Hit
 
 NEAR_END = 10
 SNIPPET_LINES = 3

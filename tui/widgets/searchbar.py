@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from newsdesk.tui.history import History
+from newsdesk.tui.keymap import SEARCH_KEYS, bindings
+from newsdesk.tui.safe import one_line
+from newsdesk.tui.widgets.marks import ERROR, MUTED, SUGGEST, TITLE
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Static
-
-from index.safe import one_line
-from tui.history import History
-from tui.keymap import SEARCH_KEYS, bindings
-
-from .marks import ERROR, MUTED, SUGGEST, TITLE
 
 
 class TopBar(Widget):

@@ -1,0 +1,113 @@
+"""Facts of one article: quotes, reports, events and values, with who, when, where and evidence.
+
+``extract_facts(article, passages, doc, mentions)`` works on the spaCy doc already parsed for the
+entities (no second parse); with ``doc=None`` (the rules mode) it does what regular expressions
+can: quotations with "X said", "according to X", "X said/denied that ...", amounts. ``who`` holds
+canonical entity names from the mentions (speaker or actors first); a fact whose actor cannot be
+named is dropped rather than kept with a generic phrase.
+
+Modules: ``facts_common`` (drafts, verb lists, quotation and date spans), ``facts_refs`` (pronouns,
+"the office", "the three nations"), ``facts_parsed`` (who a phrase names, which clause a token
+belongs to, on the parse), ``facts_dep`` (clauses → facts) and ``facts_quotes`` (quotations and
+speakers), ``facts_rules`` (no parse); ``evaluate_facts`` measures against hand-made gold.
+
+Dates: ``dates.resolve`` on the clause's own time expression, else one of its complement clauses',
+else its governing clause's (not a relative clause's: "X, who two days ago ..., said"); the first
+that gives a date wins, a past time is skipped for a clause spoken of as ahead ("will cut jobs
+after a loss last year"); a fact with none is dated by its article (When granularity "article").
+The spaCy pipeline must include the parser and the lemmatizer (``nlp.load("full")``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+from newsdesk.index.extract.dates import article_when, fact_date, resolve
+from newsdesk.index.extract.facts.common import Draft, find_quotes
+from newsdesk.index.extract.facts.refs import Refs
+from newsdesk.index.model import Article, Evidence, Fact, Mention, Passage, When
+
+
+def extract_facts(
+    article: Article, passages: Sequence[Passage], doc: Any | None, mentions: Sequence[Mention]
+) -> list[Fact]:
+    """The facts of an article, in text order. ``doc`` is spaCy's parse of ``article.text``
+    (None in the rules mode); ``mentions`` are the canonical mentions of the entities."""
+    text = article.text
+    if not text.strip():
+        return []
+    quotes = find_quotes(text)
+    refs = Refs(mentions, doc)
+    drafts: list[Draft]
+    if doc is not None:
+        from newsdesk.index.extract.facts.dep import DepFacts
+
+        drafts = list(DepFacts(text, doc, refs, quotes).run())
+    else:
+        from newsdesk.index.extract.facts.rules import rule_drafts
+
+        drafts = rule_drafts(text, refs, quotes)
+    return _finish(article, passages, drafts)
+
+
+def _finish(article: Article, passages: Sequence[Passage], drafts: list[Draft]) -> list[Fact]:
+    text = article.text
+    starts = [p.start for p in passages]
+    out: list[Fact] = []
+    seen: set[tuple[Any, ...]] = set()
+    drafts = sorted(drafts, key=lambda d: (d.start, d.kind != "QUOTE"))
+    for d in drafts:
+        who = tuple(dict.fromkeys(a[0] for a in d.who if a[0]))
+        if not who and d.kind != "VALUE":
+            continue
+        key = (d.kind, d.start, d.predicate, who)
+        if key in seen:
+            continue
+        seen.add(key)
+        when = _when(text, d, article.date)
+        i = bisect_right(starts, d.start) - 1
+        pid = passages[i].id if passages and i >= 0 else f"{article.id}#1"
+        n = len(out) + 1
+        out.append(
+            Fact(
+                id=f"{article.id}:f{n}",
+                kind=d.kind,
+                statement=d.statement,
+                who=who,
+                predicate=d.predicate,
+                object=d.object,
+                negated=d.negated,
+                date=fact_date(when, article.date),
+                when=when,
+                where=tuple(dict.fromkeys(d.where)),
+                attributed_to=tuple(dict.fromkeys(d.attributed_to)),
+                article_id=article.id,
+                evidence=Evidence(
+                    passage_id=pid, start=d.start, end=d.end, text=text[d.start : d.end]
+                ),
+                method=d.method,
+                confidence=round(d.confidence, 2),
+            )
+        )
+    return out
+
+
+def _when(text: str, d: Draft, article_date: str | None) -> When | None:
+    """The first candidate time expression that gives a date; else the first that resolves at
+    all (a recurrence, a decade); else the article's date."""
+    undated = None
+    for s, e, future in d.dates:
+        w = resolve(text[s:e], article_date, future=future)
+        if w is None:
+            continue
+        w = attrs.evolve(w, text=text[s:e], char_start=s, char_end=e)
+        if future and article_date and w.end and w.end < article_date:
+            continue  # "will cut jobs after a loss last year": the loss's time, not the cut's
+        if fact_date(w, article_date) is not None:
+            return w
+        if undated is None:
+            undated = w
+    return undated or article_when(article_date)

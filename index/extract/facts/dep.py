@@ -1,0 +1,434 @@
+"""Facts from a parsed article: one per clause at most, read off spaCy's dependency parse.
+
+Each clause (a verb heading a sentence, a conjoined, complement, adverbial or relative clause) gives
+at most one draft: a REPORT when its verb reports speech or a position ("said that", "denied"),
+or when the sentence is attributed ("according to X", "as reported by X"); otherwise an EVENT when
+its subject resolves to an entity (or its verb is an event verb with named objects); a clause
+holding an amount of money, a percentage or a quantity is a VALUE. Quotations get their speaker
+from the speech verb they hang from (see ``facts_quotes``). Clauses inside quotations are the
+speaker's words and give no facts of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from newsdesk.index.extract.facts.common import (
+    EVENT_VERBS,
+    NEGATING_VERBS,
+    REPORT_VERBS,
+    SPEECH_VERBS,
+    STOP_PREDICATES,
+    VALUE_LABELS,
+    Draft,
+    Quote,
+    clip,
+    names,
+)
+from newsdesk.index.extract.facts.parsed import CLAUSE_DEPS, SUBJECT_DEPS, Parsed
+from newsdesk.index.extract.facts.refs import Actor, dedupe
+
+HOLDINGS = frozenset("share stake interest holding investment".split())
+PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "off"})
+# Speech verbs that, with nothing reported, only carry a quotation ("the office said").
+BARE_SPEECH = frozenset(
+    "say state add tell write explain reply note continue ask quote respond remark".split()
+)
+# Report verbs whose object (not only a clause) is what they report, and those taking "to ...".
+OBJECT_REPORTS = frozenset(
+    """deny confirm announce reveal allege claim report admit acknowledge estimate predict
+    forecast reject dismiss refute disclose promise pledge vow threaten concede""".split()
+)
+INTENT_REPORTS = frozenset("deny promise pledge vow threaten refuse claim".split())
+
+
+class DepFacts(Parsed):
+    """Drafts for one parsed article. ``run`` reads the sentences in order."""
+
+    def run(self) -> Iterator[Draft]:
+        from newsdesk.index.extract.facts.quotes import QuoteFacts
+
+        quotes = QuoteFacts(self)
+        by_first: dict[int, list[Quote]] = {}
+        for q in self.quotes:
+            by_first.setdefault(self.sent_index(q.outer_start), []).append(q)
+        for si, sent in enumerate(self.sents):
+            self.note_lists(sent)
+            for q in by_first.get(si, []):
+                yield from quotes.draft(q, self.sent_index(max(q.start, q.end - 1)))
+            yield from self.sentence(sent)
+
+    def sentence(self, sent: Any) -> Iterator[Draft]:
+        clauses = self.clause_verbs(sent)
+        owner = self.owners(sent, clauses)
+        dates = self.date_spans(sent)
+        sources, source_verbs = self.sources(sent)
+        self.consumed |= source_verbs
+        by_clause: dict[int, list[Actor]] = {}
+        for tok, actors in sources:
+            o = owner.get(tok.i, sent.root)
+            by_clause.setdefault(o.i if o.i in {c.i for c in clauses} else sent.root.i, []).extend(
+                actors
+            )
+        drafts: dict[int, Draft] = {}
+        for t in sent:  # copulas give no fact, but their subjects are referred to later
+            if t.pos_ == "AUX" and t.dep_ in CLAUSE_DEPS and not self.quoted[t.i]:
+                subj = self.subject(t)
+                if subj is not None:
+                    self.note_subject(subj, self.actors(subj))
+        for v in clauses:  # what report verbs report is theirs, whatever the word order
+            if v.lemma_.casefold() in REPORT_VERBS and v.i not in self.consumed:
+                c = self.content(v)
+                if c is not None and c.pos_ in ("VERB", "AUX"):
+                    self.consumed.add(c.i)
+                    self.consumed.update(x.i for x in c.conjuncts)
+        for v in clauses:
+            if v.i in self.consumed:
+                continue
+            d = self.clause(v, sent, owner, dedupe(by_clause.get(v.i, [])))
+            if d is not None:
+                d.dates = self.ordered_dates(v, dates, owner)
+                drafts[v.i] = d
+        all_sources = dedupe([a for _, actors in sources for a in actors])
+        if all_sources and not any(d.kind == "REPORT" for d in drafts.values()):
+            d = self.attributed(sent, all_sources, dates)
+            if d is not None:
+                drafts[-1] = d
+        if not drafts:
+            d = self.fallback(sent, dates)
+            if d is not None:
+                drafts[-2] = d
+        yield from drafts.values()
+        yield from self.values(sent, owner, drafts, dates)
+
+    def clause(
+        self, v: Any, sent: Any, owner: dict[int, Any], sources: list[Actor]
+    ) -> Draft | None:
+        lemma = v.lemma_.casefold()
+        subj = self.subject(v)
+        who = self.actors(subj) if subj is not None else []
+        negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in v.children)
+        if subj is not None and any(c.lower_ == "no" for c in subj.children if c.dep_ == "det"):
+            negated = True
+        if who and subj is not None:
+            self.note_subject(subj, who)
+        content = self.content(v) if lemma in REPORT_VERBS else None
+        if content is not None:
+            return self.report(v, sent, subj, who, content, negated, sources)
+        if lemma in SPEECH_VERBS and lemma in BARE_SPEECH:
+            return None
+        own_subject = any(c.dep_ in SUBJECT_DEPS for c in v.children)
+        if v.dep_ == "advcl" and not own_subject and not sources:
+            return None  # "..., utilizing sophisticated techniques": a modifier, not a fact
+        d = self.event(v, sent, subj, who, negated, owner, attributed=bool(sources))
+        if sources:  # "according to X, ...": the clause's fact, attributed
+            if d is None:
+                return self.report(v, sent, subj, who, None, negated, sources)
+            d.kind = "REPORT"
+            d.who = dedupe(sources + d.who)
+            d.attributed_to = [a[0] for a in sources]
+            d.statement = clip(f"According to {names(sources)}: {d.statement}")
+            d.confidence = 0.6
+        return d
+
+    def content(self, v: Any) -> Any:
+        """What a report verb reports: its clausal complement, else its object."""
+        for c in v.children:
+            if c.dep_ in ("ccomp", "parataxis") and not self.quoted[c.i]:
+                return c
+        lemma = v.lemma_.casefold()
+        for c in v.children:
+            if c.dep_ == "dobj" and lemma in OBJECT_REPORTS and not self.quoted[c.i]:
+                return c  # "denied any involvement", "announced a plan"
+            if c.dep_ == "xcomp" and lemma in INTENT_REPORTS and not self.quoted[c.i]:
+                return c  # "threatened to attack"
+        return None
+
+    def report(
+        self,
+        v: Any,
+        sent: Any,
+        subj: Any,
+        speakers: list[Actor],
+        content: Any,
+        negated: bool,
+        sources: list[Actor],
+    ) -> Draft | None:
+        lemma = v.lemma_.casefold()
+        outlets: list[Actor] = []
+        for c in v.children:
+            if c.dep_ in ("dative", "dobj") and lemma in ("tell", "inform", "brief"):
+                outlets += self.actors(c)
+        others: list[Actor] = []
+        if content is not None:
+            self.consumed.add(content.i)
+            self.consumed.update(x.i for x in content.conjuncts)
+            csubj = self.subject(content)
+            if csubj is not None:
+                others = self.actors(csubj)
+        affiliation = self.affiliation(subj) if subj is not None else []
+        if any(c.dep_ == "auxpass" for c in v.children):  # "X is said to be ...": X is the topic
+            topic, speakers, affiliation = speakers, [], []
+            for c in v.children:
+                if c.dep_ == "agent":
+                    speakers += [a for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
+            others = dedupe(topic + others)
+        who = dedupe(sources + speakers + others)
+        if not who:
+            return None
+        if lemma in NEGATING_VERBS:
+            negated = True
+        obj = (
+            self.text_of(content, whole=True)
+            if content is not None
+            else self.text_of(v, whole=True)
+        )
+        said_by = sources + speakers if sources else speakers
+        verb = self.verb_phrase(v)
+        head = names(said_by) if said_by else self.subject_text(subj)
+        if content is not None:
+            statement = f"{head} {verb} {obj}"
+        else:
+            statement = f"According to {head}: {self.text_of(v, whole=True)}"
+        return Draft(
+            kind="REPORT",
+            who=who,
+            predicate=lemma,
+            object=obj,
+            statement=clip(statement),
+            start=sent.start_char,
+            end=sent.end_char,
+            method="dep-parse",
+            confidence=0.7 if speakers else 0.55,
+            negated=negated,
+            attributed_to=[a[0] for a in dedupe(speakers + affiliation + sources + outlets)],
+            where=[],
+        )
+
+    def event(
+        self,
+        v: Any,
+        sent: Any,
+        subj: Any,
+        who: list[Actor],
+        negated: bool,
+        owner: dict[int, Any],
+        attributed: bool = False,
+    ) -> Draft | None:
+        lemma = v.lemma_.casefold()
+        if lemma in STOP_PREDICATES or not lemma.isalpha():
+            return None
+        subj_actors = list(who)
+        agents: list[Actor] = []
+        others: list[Actor] = []
+        where: list[str] = []
+        skip = set(t.i for t in subj.subtree) if subj is not None else set()
+        for t in v.subtree:
+            if t.i in skip or self.quoted[t.i] or owner[t.i].i != v.i:
+                continue
+            m = self.refs.mention_at_token(t)
+            if m is None and t.dep_ in ("pobj", "dobj") and t.tag_ == "NNS":
+                others += self.refs.generic(t)  # "among the three countries"
+                continue
+            if m is None or (t.i > 0 and self.refs.mention_at_token(t.doc[t.i - 1]) is m):
+                continue
+            prep = t.head.lower_ if t.dep_ == "pobj" else ""
+            if m.type == "PLACE" and prep in PLACE_PREPS:
+                where.append(m.name)
+            elif m.type in ("PERSON", "ORG", "PLACE"):
+                others.append((m.name, m.type))
+        for c in v.children:
+            if c.dep_ == "agent":
+                agents += [a for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
+        confidence = 0.65 if lemma in EVENT_VERBS else 0.5
+        if agents:
+            who = dedupe(agents + who)
+        if subj is not None and who and self.refs.mention_at_token(subj) is None:
+            if subj.pos_ == "NOUN" and not self.refs.generic(subj):
+                confidence -= 0.15  # "North Korea's cyber activities": about, not by
+        if not who:
+            if not others or (lemma not in EVENT_VERBS and not attributed):
+                return None
+            who, others, confidence = others, [], 0.35
+        who = dedupe(who + [a for a in others if a[1] in ("PERSON", "ORG", "PLACE")])[:6]
+        if not where:
+            where = [a[0] for a in others if a[1] == "PLACE" and a not in who]
+        head = names(subj_actors) if subj_actors else self.subject_text(subj) or names(who[:1])
+        obj = self.text_of(v)
+        return Draft(
+            kind="EVENT",
+            who=who,
+            predicate=lemma,
+            object=obj,
+            statement=clip(f"{head} {self.verb_phrase(v)} {obj}".strip()),
+            start=sent.start_char,
+            end=sent.end_char,
+            method="dep-parse",
+            confidence=confidence,
+            negated=negated,
+            where=dedupe_str(where),
+        )
+
+    def sources(self, sent: Any) -> tuple[list[tuple[Any, list[Actor]]], set[int]]:
+        """Attributions in a sentence: 'according to X', 'as reported by X', 'as per X's
+        statement', 'quoting X', 'citing X'. Returns (attribution token, sources) pairs and the
+        verbs they used."""
+        out: list[tuple[Any, list[Actor]]] = []
+        verbs: set[int] = set()
+        for t in sent:
+            if self.quoted[t.i]:
+                continue
+            low = t.lower_
+            got: list[Actor] = []
+            if low == "according":
+                for c in t.children:
+                    if c.lower_ == "to":
+                        got += [a for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
+            elif low == "per" and (t.head.lower_ == "as" or t.dep_ == "prep"):
+                for p in t.children:
+                    if p.dep_ == "pobj":
+                        got += self.actors(p)
+            elif t.pos_ == "VERB" and any(
+                c.dep_ == "mark" and c.lower_ == "as" for c in t.children
+            ):
+                if t.lemma_ in ("report", "say", "state", "announce", "confirm", "quote"):
+                    verbs.add(t.i)
+                    for c in t.children:
+                        if c.dep_ == "agent":
+                            got += [
+                                a for p in c.children if p.dep_ == "pobj" for a in self.actors(p)
+                            ]
+                        elif c.dep_ in SUBJECT_DEPS:
+                            got += self.actors(c)
+            elif t.lemma_ in ("quote", "cite") and t.pos_ == "VERB" and t.tag_ == "VBG":
+                verbs.add(t.i)
+                for c in t.children:
+                    if c.dep_ == "dobj":
+                        got += self.actors(c)
+            if got:
+                out.append((t, got))
+        return out, verbs
+
+    def attributed(self, sent: Any, sources: list[Actor], dates: list[Any]) -> Draft | None:
+        """A sentence attributed to a source whose main clause gave no fact of its own."""
+        root = sent.root
+        if self.quoted[root.i]:
+            return None
+        return Draft(
+            kind="REPORT",
+            who=list(sources),
+            predicate="report",
+            object=clip(sent.text, 300),
+            statement=clip(f"According to {names(sources)}: {sent.text}"),
+            start=sent.start_char,
+            end=sent.end_char,
+            method="dep-parse",
+            confidence=0.5,
+            attributed_to=[a[0] for a in sources],
+            dates=[(s, e, self.future(self.verb_of(root))) for s, e, root in dates],
+        )
+
+    def fallback(self, sent: Any, dates: list[Any]) -> Draft | None:
+        """A sentence parsed without a verb at its root ('X, the adviser, engaged in talks'):
+        the named root is the subject of the first verb after it that has an object."""
+        root = sent.root
+        if root.pos_ not in ("PROPN", "NOUN") or self.quoted[root.i]:
+            return None
+        who = [a for a in self.head_actors(root) if a[1] in ("PERSON", "ORG", "PLACE")]
+        if not who:
+            return None
+        for t in root.subtree:
+            if t.i <= root.i or t.pos_ != "VERB" or t.dep_ not in ("acl", "relcl", "advcl", "conj"):
+                continue
+            if not any(c.dep_ in ("prep", "dobj", "xcomp", "ccomp") for c in t.children):
+                continue
+            if t.lemma_ in STOP_PREDICATES:
+                continue
+            obj = self.text_of(t)
+            return Draft(
+                kind="EVENT",
+                who=who,
+                predicate=t.lemma_.casefold(),
+                object=obj,
+                statement=clip(f"{names(who)} {t.text} {obj}"),
+                start=sent.start_char,
+                end=sent.end_char,
+                method="dep-fallback",
+                confidence=0.4,
+                dates=[(s, e, self.future(self.verb_of(root))) for s, e, root in dates],
+            )
+        return None
+
+    def values(
+        self, sent: Any, owner: dict[int, Any], drafts: dict[int, Draft], dates: list[Any]
+    ) -> Iterator[Draft]:
+        """Amounts: a clause with money, a percentage or a quantity is a VALUE fact (an EVENT
+        of that clause becomes one); counts of things only where the clause gave no fact."""
+        groups: dict[int, list[Any]] = {}
+        for ent in sent.ents:
+            if self.quoted[ent.root.i] or any(s <= ent.start_char < e for s, e, _ in dates):
+                continue
+            if ent.label_ in VALUE_LABELS:
+                pass
+            elif ent.label_ == "CARDINAL" and self.counts_things(ent):
+                pass
+            else:
+                continue
+            o = owner.get(ent.root.i)
+            if o is None or o.pos_ not in ("VERB", "AUX"):
+                continue
+            groups.setdefault(o.i, []).append(ent)
+        for vi, ents in groups.items():
+            if vi in self.quote_verbs:
+                continue  # a quotation's speech verb: the amounts are in the quotation fact
+            strong = [e for e in ents if e.label_ in VALUE_LABELS]
+            d = drafts.get(vi)
+            if d is not None and d.kind == "EVENT":
+                if strong:
+                    d.kind = "VALUE"
+                continue
+            if not strong and d is not None:
+                continue
+            v = self.doc[vi]
+            subj = self.subject(v)
+            who = self.actors(subj) if subj is not None else []
+            if not who:  # "shares in HBOS falling by 41%": the name nearest before the amount
+                first = min(e.start_char for e in ents)
+                near = []
+                for m in self.refs.within(sent.start_char, first):
+                    span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+                    if span is None or owner.get(span.root.i, span.root).i != vi:
+                        continue
+                    r = span.root
+                    if (
+                        m.type == "PLACE"
+                        and r.dep_ == "pobj"
+                        and r.head.lower_ in PLACE_PREPS
+                        and r.head.head.lemma_ not in HOLDINGS
+                    ):
+                        continue  # "sales in Europe": where, not who ("shares in X" is X's)
+                    near.append(m)
+                if near:
+                    who = [(near[-1].name, near[-1].type)]
+            if not who and not strong:
+                continue
+            amounts = ", ".join(e.text for e in (strong or ents))
+            obj = self.text_of(v)
+            head = names(who) if who else self.subject_text(subj)
+            yield Draft(
+                kind="VALUE",
+                who=who,
+                predicate=v.lemma_.casefold(),
+                object=obj or amounts,
+                statement=clip(f"{head}: {self.verb_phrase(v)} {obj}".strip(": ")),
+                start=sent.start_char,
+                end=sent.end_char,
+                method="dep-parse",
+                confidence=0.6 if who else 0.3,
+                dates=self.ordered_dates(v, dates, owner),
+            )
+
+
+def dedupe_str(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,254 @@
+"""Who a phrase points at: mentions by position, pronouns and generic nouns, within one article.
+
+The entity extractor gives canonical mentions; this module answers "which entities does this token
+(a subject, a speaker) stand for", including what mentions do not cover: "he"/"she" (the most recent
+person), "it"/"they" (the most recent non-person subject), "the country"/"the nation" (the most
+recent place named as a subject), "the company"/"the office" (the most recent organisation, one
+whose name holds the noun first), and "the three nations" (the most recent list of three places).
+State is updated in reading order by the extractor (``note_subject``, ``note_lists``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from newsdesk.index.model import Mention
+
+Actor = tuple[str, str]  # (canonical name, type)
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "himself", "herself"})
+THING_PRONOUNS = frozenset({"it", "its", "itself"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "themselves"})
+RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom"})
+PLACE_NOUNS = frozenset({"nation", "country", "republic", "kingdom", "state", "region", "city"})
+ORG_NOUNS = frozenset(
+    """office company firm automaker carmaker maker manufacturer agency ministry department
+    government group bank organization organisation church party court board council union
+    airline retailer network newspaper broadcaster military army navy police regulator
+    administration commission committee institute university club team corporation business
+    giant lender insurer exchange embassy parliament senate congress cabinet coalition alliance
+    consortium operator carrier producer supplier chain studio publisher service authority
+    authorities regime fund charity foundation website site""".split()
+)
+# Nouns that, bare ("the company"), refer back to the last organisation even if not its name.
+ANAPHORIC_ORG = frozenset(
+    """company firm automaker carmaker maker manufacturer airline retailer bank lender insurer
+    group organization organisation agency corporation business giant operator carrier
+    producer supplier chain studio publisher network broadcaster newspaper""".split()
+)
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2}
+DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+
+
+class Refs:
+    """Mentions of one article, looked up by position, plus the discourse state for references."""
+
+    def __init__(self, mentions: Sequence[Mention], doc: Any = None) -> None:
+        ms = [m for m in mentions if m.name and m.type in ("PERSON", "ORG", "PLACE", "MISC")]
+        ms.sort(key=lambda m: (m.start, -m.end))
+        self.mentions = ms
+        self.starts = [m.start for m in ms]
+        self.by_type: dict[str, tuple[list[int], list[Mention]]] = {}
+        for t in ("PERSON", "ORG", "PLACE", "MISC"):
+            sub = [m for m in ms if m.type == t]
+            self.by_type[t] = ([m.start for m in sub], sub)
+        self.tok_mention: list[Mention | None] = []
+        if doc is not None:
+            self.tok_mention = [None] * len(doc)
+            for m in ms:
+                span = doc.char_span(m.start, m.end, alignment_mode="expand")
+                if span is None:
+                    continue
+                for i in range(span.start, span.end):
+                    if self.tok_mention[i] is None:
+                        self.tok_mention[i] = m
+        self.last_thing: list[Actor] = []  # the most recent non-person subject
+        self.last_thing_pos = -1
+        self.last_place: Actor | None = None  # the most recent place named as a subject
+        self.last_speaker: Actor | None = None
+        self.last_org: Actor | None = None
+        self.gender: dict[str, str] = {}  # person → "m"/"f", from the pronouns resolved to them
+        self.last_person: tuple[int, Actor] | None = None  # (position, person) of a subject
+        self.lists: list[tuple[int, list[Actor]]] = []  # (end offset, conjoined entities)
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    def mention_at_token(self, tok: Any) -> Mention | None:
+        if self.tok_mention:
+            return self.tok_mention[tok.i]
+        return self.mention_at(tok.idx, tok.idx + len(tok))
+
+    def mention_at(self, start: int, end: int) -> Mention | None:
+        """The first mention overlapping [start, end)."""
+        i = bisect_left(self.starts, start)
+        for j in range(i - 1, max(-1, i - 4), -1):  # one that began before, still running
+            if self.mentions[j].end > start:
+                return self.mentions[j]
+        if i < len(self.mentions) and self.mentions[i].start < end:
+            return self.mentions[i]
+        return None
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        """Mentions overlapping [start, end), in text order."""
+        i = bisect_left(self.starts, start)
+        j = i
+        while j > 0 and self.mentions[j - 1].end > start:
+            j -= 1
+        out = []
+        for m in self.mentions[j:]:
+            if m.start >= end:
+                break
+            if m.end > start:
+                out.append(m)
+        return out
+
+    def before(
+        self, etype: str, pos: int, word: str | None = None, span: int = 0
+    ) -> Mention | None:
+        """The most recent mention of a type starting before pos (holding word, when given).
+
+        ``span`` bounds how far back to look (characters; 0 = the whole article)."""
+        starts, ms = self.by_type[etype]
+        i = bisect_left(starts, pos) - 1
+        while i >= 0:
+            m = ms[i]
+            if span and pos - m.start > span:
+                return None
+            if word is None or word in m.name.casefold() or word in m.surface.casefold():
+                return m
+            i -= 1
+        return None
+
+    # -- discourse state ----------------------------------------------------------------------
+
+    def note_subject(self, actors: Sequence[Actor], pos: int = -1) -> None:
+        """A clause's subject resolved to these entities (at text position pos)."""
+        things = [a for a in actors if a[1] != "PERSON"]
+        if things:
+            self.last_thing = list(things)
+            self.last_thing_pos = pos
+            places = [a for a in things if a[1] == "PLACE"]
+            if places:
+                self.last_place = places[0]
+            orgs = [a for a in things if a[1] == "ORG"]
+            if orgs:
+                self.last_org = orgs[0]
+        people = [a for a in actors if a[1] == "PERSON"]
+        if people and len(actors) == 1:
+            self.last_person = (pos, people[0])
+
+    def note_list(self, end: int, actors: list[Actor]) -> None:
+        if len(actors) >= 2:
+            self.lists.append((end, actors))
+
+    def recent_list(self, pos: int, n: int | None, etype: str | None) -> list[Actor]:
+        for end, actors in reversed(self.lists):
+            if end > pos:
+                continue
+            if n is not None and len(actors) != n:
+                continue
+            if etype is not None and any(a[1] != etype for a in actors):
+                continue
+            return actors
+        return []
+
+    # -- resolution ---------------------------------------------------------------------------
+
+    def pronoun(self, word: str, pos: int) -> list[Actor]:
+        w = word.casefold()
+        if w in PERSON_PRONOUNS:
+            return self._person(w, pos)
+        recent = self.last_thing and pos - self.last_thing_pos < 800
+        if w in THING_PRONOUNS:
+            if recent:
+                return self.last_thing[:1]
+            i = bisect_left(self.starts, pos) - 1
+            while i >= 0 and pos - self.mentions[i].start < 400:
+                m = self.mentions[i]
+                if m.type != "PERSON":
+                    return [(m.name, m.type)]  # no subject to go by: the nearest thing named
+                i -= 1
+            return []
+        if w in PLURAL_PRONOUNS:
+            return list(self.last_thing) if recent else []
+        return []
+
+    def _person(self, w: str, pos: int) -> list[Actor]:
+        """he/she: the person last named as a subject (if recent), else the most recent person
+        mentioned; one already referred to by the other pronoun is passed over."""
+        gender = "m" if w in ("he", "him", "his", "himself") else "f"
+        cands: list[Actor] = []
+        lp = self.last_person
+        if lp is not None and lp[0] < pos and pos - lp[0] < 600:
+            cands.append(lp[1])
+        starts, ms = self.by_type["PERSON"]
+        i = bisect_left(starts, pos) - 1
+        while i >= 0 and pos - ms[i].start < 1500 and len(cands) < 6:
+            cands.append((ms[i].name, ms[i].type))
+            i -= 1
+        for a in cands:
+            if self.gender.get(a[0], gender) == gender:
+                self.gender[a[0]] = gender
+                return [a]
+        return []
+
+    def generic(self, tok: Any, bare: bool = False) -> list[Actor]:
+        """'the country', 'the company', 'the three nations' → entities, else []. ``bare``
+        accepts the noun without a determiner (a compound: "company officials said")."""
+        lemma = tok.lemma_.casefold()
+        dets = {c.lower_ for c in tok.children if c.dep_ in ("det", "predet")}
+        nums = [c for c in tok.children if c.dep_ == "nummod"]
+        has_poss = any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in tok.children)
+        if not (bare or dets & DEFINITE or has_poss or "both" in dets or nums):
+            return []
+        plural = tok.tag_ in ("NNS", "NNPS")
+        etype = "PLACE" if lemma in PLACE_NOUNS else "ORG" if lemma in ORG_NOUNS else None
+        if etype is None:
+            if lemma in ("side", "party", "partner", "member") and plural:
+                etype = None
+            else:
+                return []
+        if plural:
+            n = None
+            for c in nums:
+                n = NUMBER_WORDS.get(c.lower_) or (int(c.text) if c.text.isdigit() else None)
+            if "both" in dets or any(c.lower_ == "both" for c in tok.children):
+                n = 2
+            return list(self.recent_list(tok.idx, n, etype))
+        if etype == "PLACE":
+            if self.last_place is not None:
+                return [self.last_place]
+            m = self.before("PLACE", tok.idx)
+            return [(m.name, m.type)] if m else []
+        m = self.before("ORG", tok.idx, word=lemma)
+        if m is not None:
+            return [(m.name, m.type)]
+        if lemma not in ANAPHORIC_ORG or any(
+            c.dep_ in ("amod", "compound", "nmod") for c in tok.children
+        ):
+            return []  # "this consultative group" is something new, not the last organisation
+        if self.last_org is not None:
+            return [self.last_org]
+        m = self.before("ORG", tok.idx, span=3000)
+        return [(m.name, m.type)] if m else []
+
+    def surname(self, word: str, pos: int) -> list[Actor]:
+        """A bare surname the entity extractor missed: the person named so before."""
+        starts, ms = self.by_type["PERSON"]
+        for i in range(bisect_left(starts, pos) - 1, -1, -1):
+            parts = ms[i].name.split()
+            if len(parts) > 1 and parts[-1] == word:
+                return [(ms[i].name, "PERSON")]
+        return []
+
+
+def dedupe(actors: Iterable[Actor]) -> list[Actor]:
+    seen: set[str] = set()
+    out = []
+    for a in actors:
+        if a[0] and a[0] not in seen:
+            seen.add(a[0])
+            out.append(a)
+    return out

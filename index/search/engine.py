@@ -1,0 +1,601 @@
+"""The engine's read side, one small seam: search with filters, highlights and facet counts,
+suggestions, and lookups of articles, passages, entities and facts.
+
+Everything the app and the command line read goes through :class:`Engine`, so another engine
+(OpenSearch, for corpora beyond one machine) could stand behind the same calls.
+Searchers are per thread (Whoosh searchers are not shared across threads) and refreshed after
+another process commits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from bisect import bisect_left, bisect_right
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+from newsdesk.index.errors import QueryError
+from newsdesk.index.model import Article, Entity, Fact, Mention, Passage, converter
+from newsdesk.index.search.highlight import Span, snippet, spans_for
+from newsdesk.index.search.query import QueryBuilder, query_terms
+from newsdesk.index.store.entities import entity_from_stored, load_analysis
+from newsdesk.index.store.folder import SEP, TYPE_FIELD, open_indexes, read_stamp
+from whoosh import collectors
+from whoosh import query as wq
+from whoosh.util.numeric import to_sortable
+
+
+@attrs.frozen(slots=True)
+class Hit:
+    rank: int
+    article_id: str
+    passage_id: str
+    title: str
+    date: str | None
+    score: float
+    text: str
+    highlights: tuple[Span, ...]
+    snippet: str
+    snippet_highlights: tuple[Span, ...]
+    ordinal: int
+    start: int  # the passage's span in the article text
+    end: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "passage_id": self.passage_id,
+            "title": self.title,
+            "date": self.date,
+            "score": round(self.score, 4),
+            "text": self.text,
+            "highlights": [
+                {"start": s.start, "end": s.end, "text": self.text[s.start : s.end]}
+                for s in self.highlights
+            ],
+        }
+
+
+@attrs.frozen(slots=True)
+class FacetRow:
+    id: str
+    name: str
+    type: str
+    count: int
+
+
+@attrs.frozen(slots=True)
+class SearchResult:
+    query: str
+    hits: tuple[Hit, ...] = ()
+    total: int = 0
+    facets: dict[str, tuple[FacetRow, ...]] = attrs.Factory(dict)
+    error: str | None = None
+    suggestion: str | None = None
+    fallback: bool = False  # no passage held every word: ranked as a scored OR
+    elapsed_ms: float = 0.0
+    terms: dict[str, set[str]] = attrs.Factory(dict)
+
+
+@attrs.frozen(slots=True)
+class Stats:
+    articles: int
+    passages: int
+    entities: int
+    facts: int
+    nlp: str
+
+
+@attrs.frozen(slots=True)
+class ArticleView:
+    article: Article
+    passages: tuple[Passage, ...]
+    mentions: tuple[Mention, ...]
+
+
+def _article(f: dict[str, Any]) -> Article:
+    return Article(
+        id=f["id"],
+        title=f.get("title") or "",
+        date=f.get("date"),
+        source=f.get("source") or "",
+        license=f.get("license") or "",
+        path=f.get("path") or "",
+        text=f.get("text") or "",
+    )
+
+
+def _passages(f: dict[str, Any]) -> list[Passage]:
+    aid, text = f["id"], f.get("text") or ""
+    return [
+        Passage(f"{aid}#{i}", aid, i, text[s:e], s, e)
+        for i, (s, e) in enumerate(f.get("passages") or [], start=1)
+    ]
+
+
+def _analysis(f: dict[str, Any]) -> Any:
+    return load_analysis(f["analysis"]) if f.get("analysis") else None
+
+
+def _date_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%Y-%m-%d"))
+    return str(value)
+
+
+_PLAIN_WORD = re.compile(
+    r'(?<![\w:"\[])[A-Za-z][A-Za-z\'-]{2,}(?![\w:])(?=(?:[^"]*"[^"]*")*[^"]*$)'
+)
+
+
+_SEP_BYTES = SEP.encode("utf-8")
+
+
+class _TopAndEvery(collectors.TopCollector):
+    """The top N by score, and the docnum of every match (every match is scored: no block
+    skipping, no matcher replacement, which would drop matches that cannot reach the top N)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit=limit, usequality=False, replace=0)
+        self.every: list[int] = []
+
+    def _collect(self, global_docnum: int, score: float) -> Any:
+        self.every.append(global_docnum)
+        return super()._collect(global_docnum, score)
+
+
+def _run(
+    s: Any, q: wq.Query, limit: int, flt: wq.Query | set[int] | None, every: bool
+) -> tuple[Any, list[int] | None]:
+    """Search; with every=True also the docnums of all matches (for the facet counts)."""
+    if not every:
+        return s.search(q, limit=limit, filter=flt, terms=False), None
+    top = _TopAndEvery(limit)
+    c: Any = collectors.FilterCollector(top, allow=flt) if flt is not None else top
+    s.search_with_collector(q, c)
+    return c.results(), top.every
+
+
+def _split_dates(q: wq.Query) -> tuple[wq.Query | None, list[wq.NumericRange]]:
+    """The query without its required date ranges, and those ranges (top-level AND parts, also
+    under the proximity boost's AndMaybe)."""
+    if isinstance(q, wq.NumericRange) and q.fieldname == "date":
+        return None, [q]
+    if isinstance(q, wq.AndMaybe) and q.boost == 1.0:
+        req, ranges = _split_dates(q.a)
+        if ranges and req is not None:
+            return wq.AndMaybe(req, q.b), ranges
+        return q, []
+    if isinstance(q, wq.And) and q.boost == 1.0:
+        ranges = [
+            c for c in q.subqueries if isinstance(c, wq.NumericRange) and c.fieldname == "date"
+        ]
+        if ranges:
+            rest = [c for c in q.subqueries if not any(c is r for r in ranges)]
+            if not rest:
+                return None, ranges
+            return (rest[0] if len(rest) == 1 else wq.And(rest)), ranges
+    return q, []
+
+
+def _term_bound(field: Any, value: Any) -> bytes:
+    """The full-precision term of a numeric value, as the index holds it."""
+    x = to_sortable(field.numtype, field.bits, field.signed, field.prepare_number(value))
+    return bytes(field.sortable_to_bytes(x, 0))
+
+
+def _date_index(s: Any, fieldname: str) -> tuple[list[bytes], list[list[int]]]:
+    """Sorted full-precision terms of a numeric field and the global docnums holding each."""
+    field = s.schema[fieldname]
+    by_term: dict[bytes, list[int]] = {}
+    for sub, offset in s.leaf_searchers():
+        reader = sub.reader()
+        if fieldname not in reader.indexed_field_names():
+            continue
+        for term in field.sortable_terms(reader, fieldname):
+            ids = by_term.setdefault(term, [])
+            ids.extend(offset + d for d in reader.postings(fieldname, term).all_ids())
+    keys = sorted(by_term)
+    return keys, [by_term[k] for k in keys]
+
+
+class Engine:
+    """Read access to a newsdesk index folder."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.stamp = read_stamp(self.path)
+        self.ix: dict[str, Any] = open_indexes(self.path)
+        self.passage_q = QueryBuilder(self.ix["passages"].schema, ("text", "title"))
+        self.fact_q = QueryBuilder(self.ix["facts"].schema, ("text", "title"))
+        self._local = threading.local()
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._entity_names: dict[str, tuple[str, str]] | None = None
+        self._facet_cache: OrderedDict[tuple[Any, ...], tuple[int, Counter[str]]] = OrderedDict()
+
+    # -- searchers ---------------------------------------------------------------------------------
+
+    def _searcher(self, name: str) -> Any:
+        local = self._local
+        if getattr(local, "generation", None) != self._generation:
+            for s in getattr(local, "searchers", {}).values():
+                s.close()
+            local.searchers = {}
+            local.generation = self._generation
+        s = local.searchers.get(name)
+        if s is None:
+            s = local.searchers[name] = self.ix[name].searcher()
+        return s
+
+    @property
+    def generation(self) -> int:
+        """Counts the times refresh() picked up new commits."""
+        return self._generation
+
+    def refresh(self) -> bool:
+        """Pick up commits made by another process; True when something changed."""
+        changed = any(
+            self.ix[n].latest_generation() != self._searcher(n).reader().generation()
+            for n in ("passages", "articles", "entities", "facts")
+        )
+        if changed:
+            with self._lock:
+                self.ix = open_indexes(self.path)
+                self._generation += 1
+                self._entity_names = None
+                self._facet_cache.clear()
+        return changed
+
+    def close(self) -> None:
+        for s in getattr(self._local, "searchers", {}).values():
+            s.close()
+        self._local.searchers = {}
+
+    def stats(self) -> Stats:
+        return Stats(
+            articles=self._searcher("articles").doc_count(),
+            passages=self._searcher("passages").doc_count(),
+            entities=self._searcher("entities").doc_count(),
+            facts=self._searcher("facts").doc_count(),
+            nlp=str(read_stamp(self.path).get("nlp", "off")),
+        )
+
+    # -- search ------------------------------------------------------------------------------------
+
+    def entity_filter(self, names: Sequence[str]) -> wq.Query | None:
+        """A filter query requiring every named entity (canonical names or aliases)."""
+        terms = []
+        for name in names:
+            canon = self.resolve_entity(name)
+            terms.append(wq.Term("entity", (canon.name if canon else name).lower()))
+        return wq.And(terms) if terms else None
+
+    def search(
+        self,
+        text: str,
+        limit: int = 20,
+        offset: int = 0,
+        entities: Sequence[str] = (),
+        facets: bool = True,
+        highlight: bool = True,
+    ) -> SearchResult:
+        started = time.perf_counter()
+        s = self._searcher("passages")
+        try:
+            q = self.passage_q.parse(text)
+        except QueryError as exc:
+            return SearchResult(query=text, error=str(exc))
+        flt = self.entity_filter(entities)
+        fallback = False
+        # Required date ranges run as a filter of docnums, cached per searcher: Whoosh would
+        # otherwise walk every posting of the range's trie terms on each call (tens of ms).
+        run_q: wq.Query = q
+        run_flt: wq.Query | set[int] | None = flt
+        extra = 0.0
+        rest, ranges = _split_dates(q)
+        if ranges and rest is not None:
+            allow = self._date_docs(s, ranges)
+            if flt is not None:
+                allow = allow & set(s.docs_for_query(flt))
+            run_q, run_flt = rest, allow
+            extra = sum(r.boost for r in ranges if r.constantscore)
+        # With facets to count (and not cached), one pass collects the top hits and every match:
+        # a second pass for the facets would look up every term in every segment again.
+        every = facets and self._facet_key(text, entities) not in self._facet_cache
+        seen: list[int] | None = None
+        try:
+            results, seen = _run(s, run_q, offset + limit, run_flt, every)
+            if results.scored_length() == 0 and len(text.split()) > 1:
+                q_or = self.passage_q.parse(text, fallback=True)
+                # the scored OR keeps Whoosh's own collector: its coordination bonus counts
+                # the terms still matching after the collector prunes, so scores would differ
+                alt, _ = _run(s, q_or, offset + limit, flt, False)
+                if alt.scored_length():
+                    q, results, seen, fallback = q_or, alt, None, True
+                    run_q, run_flt, extra = q_or, flt, 0.0
+        except Exception as exc:  # a query whoosh accepts but cannot run
+            return SearchResult(query=text, error=f"cannot run the query: {exc}")
+        terms = query_terms(q)
+        hits = []
+        for rank, r in enumerate(results[offset : offset + limit], start=offset + 1):
+            hits.append(self._hit(rank, r, terms, highlight, extra))
+        facet_rows: dict[str, tuple[FacetRow, ...]] = {}
+        if facets:  # the facet pass counts the hits too: no separate count
+            total, facet_rows = self._facets(run_q, run_flt, text, entities, seen)
+        else:
+            total = len(results)
+        suggestion = None
+        if total == 0:
+            suggestion = self.suggest(text)
+        return SearchResult(
+            query=text,
+            hits=tuple(hits),
+            total=total,
+            facets=facet_rows,
+            suggestion=suggestion,
+            fallback=fallback,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            terms=terms,
+        )
+
+    def _hit(
+        self, rank: int, r: Any, terms: dict[str, set[str]], highlight: bool, extra: float = 0.0
+    ) -> Hit:
+        text = r["text"]
+        spans = spans_for(text, terms) if highlight else []
+        snip, snip_spans = snippet(text, spans)
+        return Hit(
+            rank=rank,
+            article_id=r["article_id"],
+            passage_id=r["id"],
+            title=r.get("title", ""),
+            date=_date_str(r.get("date")),
+            score=float(r.score or 0.0) + extra,
+            text=text,
+            highlights=tuple(spans),
+            snippet=snip,
+            snippet_highlights=tuple(snip_spans),
+            ordinal=r.get("ordinal", 0),
+            start=r.get("start", 0),
+            end=r.get("end", 0),
+        )
+
+    def highlights(self, text: str, query: str) -> list[Span]:
+        """Hit spans of query in any text (a passage shown in full)."""
+        try:
+            q = self.passage_q.parse(query)
+        except QueryError:
+            return []
+        return spans_for(text, query_terms(q))
+
+    def _facets(
+        self,
+        q: wq.Query,
+        flt: wq.Query | set[int] | None,
+        text: str,
+        entities: Sequence[str],
+        seen: list[int] | None = None,
+    ) -> tuple[int, dict[str, tuple[FacetRow, ...]]]:
+        """The number of matching passages and the entity counts over them (flt: a filter query,
+        or a set of allowed docnums; seen: every matching docnum, when the search collected them).
+        """
+        key = self._facet_key(text, entities)
+        cached = self._facet_cache.get(key)
+        if cached is None:
+            s = self._searcher("passages")
+            values = self._ents_values(s)
+            docs: Any = seen
+            if docs is None:
+                allow = flt if isinstance(flt, set) else None
+                full = wq.And([q, flt]) if isinstance(flt, wq.Query) else q
+                docs = s.docs_for_query(full)
+                if allow is not None:
+                    docs = (d for d in docs if d in allow)
+            raws = [values[d] for d in docs]
+            total = len(raws)
+            # one join and one split, counted in C, instead of a Counter update per passage
+            joined = _SEP_BYTES.join(r for r in raws if r)
+            counts: Counter[str] = Counter(joined.decode("utf-8").split(SEP) if joined else ())
+            cached = (total, counts)
+            self._facet_cache[key] = cached
+            while len(self._facet_cache) > 64:
+                self._facet_cache.popitem(last=False)
+        else:
+            self._facet_cache.move_to_end(key)
+        total, counts = cached
+        names = self._names()
+        rows: dict[str, list[FacetRow]] = {t: [] for t in TYPE_FIELD}
+        for eid, n in counts.most_common():
+            name, typ = names.get(eid, (eid.partition(":")[2], eid.partition(":")[0].upper()))
+            rows.setdefault(typ, []).append(FacetRow(eid, name, typ, n))
+        return total, {t: tuple(v) for t, v in rows.items()}
+
+    def _facet_key(self, text: str, entities: Sequence[str]) -> tuple[Any, ...]:
+        return (text, tuple(entities), self._generation)
+
+    def _ents_values(self, s: Any) -> list[bytes]:
+        """The entity ids of every passage (the ``ents`` column, by docnum), read once per
+        searcher: opening the column reads every segment's offsets (~14 ms) and each value is a
+        read of its own, so facets over thousands of hits paid both on every query."""
+        local = self._local
+        cached = getattr(local, "ents", None)
+        if cached is None or cached[0] is not s:
+            values: list[bytes] = []
+            for sub, _offset in s.leaf_searchers():
+                reader = sub.reader()
+                n = reader.doc_count_all()
+                part = list(reader.column_reader("ents")) if reader.has_column("ents") else []
+                # a segment committed with no entity values at all has a short column
+                values.extend(part[:n])
+                values.extend([b""] * (n - len(part)))
+            cached = local.ents = (s, values)
+        result: list[bytes] = cached[1]
+        return result
+
+    def _date_docs(self, s: Any, ranges: Sequence[wq.NumericRange]) -> set[int]:
+        """Docnums of the passages whose date is in every range (a per-searcher index of dates)."""
+        local = self._local
+        index = getattr(local, "dates", None)
+        if index is None or index[0] is not s:
+            index = local.dates = (s, *_date_index(s, "date"))
+        _, keys, docs = index
+        field = s.schema["date"]
+        out: set[int] | None = None
+        for r in ranges:
+            lo, hi = 0, len(keys)
+            if r.start is not None:
+                lo = (bisect_right if r.startexcl else bisect_left)(
+                    keys, _term_bound(field, r.start)
+                )
+            if r.end is not None:
+                hi = (bisect_left if r.endexcl else bisect_right)(keys, _term_bound(field, r.end))
+            found: set[int] = set()
+            for ids in docs[lo:hi]:
+                found.update(ids)
+            out = found if out is None else out & found
+        return out or set()
+
+    def _names(self) -> dict[str, tuple[str, str]]:
+        names = self._entity_names
+        if names is None:
+            names = {}
+            s = self._searcher("entities")
+            for fields in s.all_stored_fields():
+                names[fields["id"]] = (fields["name"], fields["type"])
+            self._entity_names = names
+        return names
+
+    def suggest(self, text: str) -> str | None:
+        """'Did you mean': the query with words the index does not hold replaced by near ones."""
+        s = self._searcher("passages")
+        corrector = s.corrector("text")
+        analyzer = s.schema["text"].analyzer
+        changed = False
+
+        def fix(m: re.Match[str]) -> str:
+            nonlocal changed
+            word = m.group(0)
+            if word in ("AND", "OR", "NOT", "TO"):
+                return word
+            stems = [t.text for t in analyzer(word.lower())]
+            if not stems or any(s.doc_frequency("text", st) for st in stems):
+                return word
+            found = corrector.suggest(word.lower(), limit=1)
+            if not found:
+                return word
+            changed = True
+            return str(found[0])
+
+        # plain words only: not field names, field values or quoted phrases
+        fixed = _PLAIN_WORD.sub(fix, text)
+        return fixed if changed and fixed != text else None
+
+    # -- lookups -----------------------------------------------------------------------------------
+
+    def _article_fields(self, article_id: str) -> dict[str, Any] | None:
+        fields: dict[str, Any] | None = self._searcher("articles").document(id=article_id)
+        return fields
+
+    def article(self, article_id: str) -> Article | None:
+        f = self._article_fields(article_id)
+        return None if f is None else _article(f)
+
+    def passages(self, article_id: str) -> list[Passage]:
+        f = self._article_fields(article_id)
+        return [] if f is None else _passages(f)
+
+    def passage(self, passage_id: str) -> Passage | None:
+        article_id, _, n = passage_id.rpartition("#")
+        for p in self.passages(article_id):
+            if str(p.ordinal) == n:
+                return p
+        return None
+
+    def analysis(self, article_id: str) -> Any:
+        f = self._article_fields(article_id)
+        return None if f is None else _analysis(f)
+
+    def mentions(self, article_id: str, passage_id: str | None = None) -> list[Mention]:
+        a = self.analysis(article_id)
+        if a is None:
+            return []
+        return [m for m in a.mentions if passage_id is None or m.passage_id == passage_id]
+
+    def article_view(self, article_id: str) -> ArticleView | None:
+        """An article with its passages and entity mentions, from one read of the store."""
+        f = self._article_fields(article_id)
+        if f is None:
+            return None
+        a = _analysis(f)
+        return ArticleView(_article(f), tuple(_passages(f)), tuple(a.mentions) if a else ())
+
+    def resolve_entity(self, name: str) -> Entity | None:
+        """The canonical entity a name or alias stands for (the one with most mentions)."""
+        s = self._searcher("entities")
+        key = name.strip().lower()
+        if key.startswith("the "):
+            key = key[4:]
+        if not key:
+            return None
+        found = [entity_from_stored(f) for f in s.documents(names=key)]
+        if not found:
+            found = [entity_from_stored(f) for f in s.documents(id=key)]
+        if not found:
+            return None
+        return max(found, key=lambda e: e.mentions)
+
+    def entities(self, type: str | None = None, article: str | None = None) -> list[Entity]:
+        s = self._searcher("entities")
+        if article is not None:
+            a = self.analysis(article)
+            if a is None:
+                return []
+            out = []
+            for e in a.entities:
+                glob = s.document(id=e.id)
+                arts = entity_from_stored(glob).articles if glob else e.articles
+                out.append(attrs.evolve(e, articles=arts))
+        else:
+            out = [entity_from_stored(f) for f in s.all_stored_fields()]
+        if type:
+            out = [e for e in out if e.type == type.upper()]
+        return sorted(out, key=lambda e: (-e.mentions, e.name.lower()))
+
+    def facts(
+        self,
+        query: str | None = None,
+        entity: str | None = None,
+        article: str | None = None,
+        passage: str | None = None,
+        limit: int | None = None,
+    ) -> list[Fact]:
+        s = self._searcher("facts")
+        parts: list[wq.Query] = []
+        if query and query.strip():
+            parts.append(self.fact_q.parse(query))
+        if entity:
+            canon = self.resolve_entity(entity)
+            name = (canon.name if canon else entity).lower()
+            parts.append(wq.Or([wq.Term("entity", name), wq.Term("who", name)]))
+        if article:
+            parts.append(wq.Term("article_id", article))
+        if passage:
+            parts.append(wq.Term("passage_id", passage))
+        q: wq.Query = wq.And(parts) if parts else wq.Every()
+        scored = bool(query and query.strip())
+        results = s.search(q, limit=limit if scored else None)
+        facts = [converter.structure(json.loads(r["data"]), Fact) for r in results]
+        if not scored:
+            facts.sort(key=lambda f: (f.article_id, f.evidence.start, f.id))
+            if limit is not None:
+                facts = facts[:limit]
+        return facts
