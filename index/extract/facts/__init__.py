@@ -6,10 +6,10 @@ can: quotations with "X said", "according to X", "X said/denied that ...", amoun
 canonical entity names from the mentions (speaker or actors first); a fact whose actor cannot be
 named is dropped rather than kept with a generic phrase.
 
-Modules: ``facts_common`` (drafts, verb lists, quotation and date spans), ``facts_refs`` (pronouns,
-"the office", "the three nations"), ``facts_parsed`` (who a phrase names, which clause a token
-belongs to, on the parse), ``facts_dep`` (clauses → facts) and ``facts_quotes`` (quotations and
-speakers), ``facts_rules`` (no parse); ``evaluate_facts`` measures against hand-made gold.
+Modules: ``common`` (drafts, verb lists, quotation and date spans), ``refs`` (pronouns, "the
+office", "the three nations"), ``parsed`` (who a phrase names, attributions, which clause a token
+belongs to, on the parse), ``quotes`` (quotations and speakers), ``dep`` (clauses → facts) and
+``rules`` (no parse); ``tools.evaluate_facts`` measures against hand-made gold.
 
 Dates: ``dates.resolve`` on the clause's own time expression, else one of its complement clauses',
 else its governing clause's (not a relative clause's: "X, who two days ago ..., said"); the first
@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import attrs
+
 from newsdesk.index.extract.dates import article_when, fact_date, resolve
 from newsdesk.index.extract.facts.common import Draft, find_quotes
 from newsdesk.index.extract.facts.refs import Refs

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 import attrs
+
 from newsdesk.index.extract.facts.refs import Actor
 
 # Verbs that introduce speech or a stated position (REPORT, and QUOTE attribution).

@@ -5,7 +5,7 @@ at most one draft: a REPORT when its verb reports speech or a position ("said th
 or when the sentence is attributed ("according to X", "as reported by X"); otherwise an EVENT when
 its subject resolves to an entity (or its verb is an event verb with named objects); a clause
 holding an amount of money, a percentage or a quantity is a VALUE. Quotations get their speaker
-from the speech verb they hang from (see ``facts_quotes``). Clauses inside quotations are the
+from the speech verb they hang from (see ``quotes``). Clauses inside quotations are the
 speaker's words and give no facts of their own.
 """
 
@@ -27,6 +27,7 @@ from newsdesk.index.extract.facts.common import (
     names,
 )
 from newsdesk.index.extract.facts.parsed import CLAUSE_DEPS, SUBJECT_DEPS, Parsed
+from newsdesk.index.extract.facts.quotes import QuoteFacts
 from newsdesk.index.extract.facts.refs import Actor, dedupe
 
 HOLDINGS = frozenset("share stake interest holding investment".split())
@@ -47,8 +48,6 @@ class DepFacts(Parsed):
     """Drafts for one parsed article. ``run`` reads the sentences in order."""
 
     def run(self) -> Iterator[Draft]:
-        from newsdesk.index.extract.facts.quotes import QuoteFacts
-
         quotes = QuoteFacts(self)
         by_first: dict[int, list[Quote]] = {}
         for q in self.quotes:
@@ -269,46 +268,6 @@ class DepFacts(Parsed):
             negated=negated,
             where=dedupe_str(where),
         )
-
-    def sources(self, sent: Any) -> tuple[list[tuple[Any, list[Actor]]], set[int]]:
-        """Attributions in a sentence: 'according to X', 'as reported by X', 'as per X's
-        statement', 'quoting X', 'citing X'. Returns (attribution token, sources) pairs and the
-        verbs they used."""
-        out: list[tuple[Any, list[Actor]]] = []
-        verbs: set[int] = set()
-        for t in sent:
-            if self.quoted[t.i]:
-                continue
-            low = t.lower_
-            got: list[Actor] = []
-            if low == "according":
-                for c in t.children:
-                    if c.lower_ == "to":
-                        got += [a for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
-            elif low == "per" and (t.head.lower_ == "as" or t.dep_ == "prep"):
-                for p in t.children:
-                    if p.dep_ == "pobj":
-                        got += self.actors(p)
-            elif t.pos_ == "VERB" and any(
-                c.dep_ == "mark" and c.lower_ == "as" for c in t.children
-            ):
-                if t.lemma_ in ("report", "say", "state", "announce", "confirm", "quote"):
-                    verbs.add(t.i)
-                    for c in t.children:
-                        if c.dep_ == "agent":
-                            got += [
-                                a for p in c.children if p.dep_ == "pobj" for a in self.actors(p)
-                            ]
-                        elif c.dep_ in SUBJECT_DEPS:
-                            got += self.actors(c)
-            elif t.lemma_ in ("quote", "cite") and t.pos_ == "VERB" and t.tag_ == "VBG":
-                verbs.add(t.i)
-                for c in t.children:
-                    if c.dep_ == "dobj":
-                        got += self.actors(c)
-            if got:
-                out.append((t, got))
-        return out, verbs
 
     def attributed(self, sent: Any, sources: list[Actor], dates: list[Any]) -> Draft | None:
         """A sentence attributed to a source whose main clause gave no fact of its own."""

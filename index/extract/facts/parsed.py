@@ -1,12 +1,14 @@
-"""A parsed article as the fact extractor reads it: who a phrase names, which clause a token
-belongs to, time expressions per clause, and the words that complete a verb.
+"""A parsed article as the fact extractor reads it: who a phrase names, which sources a sentence
+is attributed to, which clause a token belongs to, time expressions per clause, and the words that
+complete a verb.
 
 ``Parsed`` holds what every sentence needs (the doc, the mentions and discourse state of
-``facts_refs.Refs``, which tokens are quoted); ``facts_dep.DepFacts`` and ``facts_quotes`` build
-facts on it. "Who" follows the parse: a named head, its conjuncts (and a name mis-parsed as an
-apposition in a list), a pronoun or "the company" resolved by ``Refs``, a relative pronoun's
-antecedent, an apposed name, else names modifying the head ("North Korean cyber activities"),
-else a proper noun the entity extractor missed (typed MISC).
+``refs.Refs``, which tokens are quoted); ``quotes.QuoteFacts`` reads it and ``dep.DepFacts``
+extends it (``dep`` uses ``quotes``, never the reverse). "Who" follows the parse: a named head,
+its conjuncts (and a name mis-parsed as an apposition in a list), a pronoun or "the company"
+resolved by ``Refs``, a relative pronoun's antecedent, an apposed name, else names modifying the
+head ("North Korean cyber activities"), else a proper noun the entity extractor missed (typed
+MISC).
 """
 
 from __future__ import annotations
@@ -168,6 +170,46 @@ class Parsed:
                     if m is not None and m.type in ("ORG", "PLACE"):
                         out.append((m.name, m.type))
         return dedupe(out)
+
+    def sources(self, sent: Any) -> tuple[list[tuple[Any, list[Actor]]], set[int]]:
+        """Attributions in a sentence: 'according to X', 'as reported by X', 'as per X's
+        statement', 'quoting X', 'citing X'. Returns (attribution token, sources) pairs and the
+        verbs they used."""
+        out: list[tuple[Any, list[Actor]]] = []
+        verbs: set[int] = set()
+        for t in sent:
+            if self.quoted[t.i]:
+                continue
+            low = t.lower_
+            got: list[Actor] = []
+            if low == "according":
+                for c in t.children:
+                    if c.lower_ == "to":
+                        got += [a for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
+            elif low == "per" and (t.head.lower_ == "as" or t.dep_ == "prep"):
+                for p in t.children:
+                    if p.dep_ == "pobj":
+                        got += self.actors(p)
+            elif t.pos_ == "VERB" and any(
+                c.dep_ == "mark" and c.lower_ == "as" for c in t.children
+            ):
+                if t.lemma_ in ("report", "say", "state", "announce", "confirm", "quote"):
+                    verbs.add(t.i)
+                    for c in t.children:
+                        if c.dep_ == "agent":
+                            got += [
+                                a for p in c.children if p.dep_ == "pobj" for a in self.actors(p)
+                            ]
+                        elif c.dep_ in SUBJECT_DEPS:
+                            got += self.actors(c)
+            elif t.lemma_ in ("quote", "cite") and t.pos_ == "VERB" and t.tag_ == "VBG":
+                verbs.add(t.i)
+                for c in t.children:
+                    if c.dep_ == "dobj":
+                        got += self.actors(c)
+            if got:
+                out.append((t, got))
+        return out, verbs
 
     def subject(self, v: Any, depth: int = 0) -> Any:
         subjects = [c for c in v.children if c.dep_ in SUBJECT_DEPS]

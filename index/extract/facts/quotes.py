@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsdesk.index.extract.facts.common import SPEECH_VERBS, Draft, Quote, clip, names
+from newsdesk.index.extract.facts.parsed import Parsed
 from newsdesk.index.extract.facts.refs import Actor, dedupe
-
-if TYPE_CHECKING:  # pragma: no cover
-    from newsdesk.index.extract.facts.dep import DepFacts
 
 _DASH = re.compile(r"^[\s.,]*[-\u2013\u2014]+\s*")
 MAX_EVIDENCE = 1200
 
 
 class QuoteFacts:
-    def __init__(self, dep: DepFacts) -> None:
+    def __init__(self, dep: Parsed) -> None:
         self.dep = dep
         self.prev: tuple[Quote, list[Actor], Draft] | None = None
 

@@ -1,0 +1,326 @@
+"""Candidate generation for one article: the model's named entities (merged, extended, retyped
+by context), gazetteer places the model missed, possessive-place organisations ("South Korea's
+presidential office"), definite back-references ("the office"), and the gazetteer-only
+candidates of the rules mode."""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING
+
+from newsdesk.index.extract import gazetteer as gaz
+from newsdesk.index.extract.entities.names import clean
+from newsdesk.index.extract.entities.spans import (
+    _Cand,
+    _coordination,
+    _extend,
+    _make,
+    _parts,
+    _text,
+    _trim,
+)
+from newsdesk.index.extract.entities.words import (
+    BACKREF_HEADS,
+    DETERMINERS,
+    INDEX_WORDS,
+    LABEL_TYPE,
+    NOMINAL_ORG_HEADS,
+    ORG_HEADS,
+    PERSON_TITLES,
+    PLACE_NOUNS,
+    POSSESSIVE,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+
+def _merged_ents(doc: Doc) -> list[tuple[int, int, str]]:
+    """The model's entities as (start, end, label), with 'Federal Service' + 'for the' +
+    'Financial Markets' joined back into one organisation."""
+    ents = [(e.start, e.end, e.label_) for e in doc.ents]
+    out: list[tuple[int, int, str]] = []
+    for s, e, label in ents:
+        if out and label == "ORG" and out[-1][2] == "ORG":
+            ps, pe, _ = out[-1]
+            between = [t.lower_ for t in doc[pe:s]]
+            if between in (["for"], ["of"], ["for", "the"], ["of", "the"], ["on"], ["on", "the"]):
+                out[-1] = (ps, e, "ORG")
+                continue
+        # "Lockheed" (ORG) + "Martin" (PRODUCT) side by side: one name
+        if (
+            out
+            and out[-1][1] == s
+            and out[-1][2] == "ORG"
+            and doc[s - 1].whitespace_
+            and (
+                label in ("PRODUCT", "ORG")
+                and doc[s].is_title
+                and gaz.place(clean(doc[out[-1][0] : out[-1][1]].text)) is None
+            )
+        ):
+            out[-1] = (out[-1][0], e, "ORG")
+            continue
+        out.append((s, e, label))
+    return out
+
+
+def _ner_candidates(doc: Doc) -> list[_Cand]:
+    out: list[_Cand] = []
+    for start, ent_end, label in _merged_ents(doc):
+        if label not in LABEL_TYPE:
+            continue
+        end = _extend(doc, start, ent_end, label)
+        # "the Shanghai Index", "Hong Kong Police": a place name starting a longer name
+        if (
+            label in ("GPE", "LOC", "NORP")
+            and end < len(doc)
+            and doc[end].is_title
+            and doc[end].lower_ in ORG_HEADS | INDEX_WORDS
+            and doc[end - 1].text not in POSSESSIVE
+        ):
+            end += 1
+            label = "ORG"
+        force = ""
+        i = start
+        while i > 0 and doc[i - 1].lower_ in DETERMINERS:
+            i -= 1
+        # "the town of Yeoncheon": a place whatever the model said
+        if (
+            i >= 3
+            and doc[i - 1].lower_ == "of"
+            and doc[i - 2].lower_ in PLACE_NOUNS
+            and doc[i - 3].lower_ == "the"
+        ):
+            force = "PLACE"
+        # "Secretary of Defense", "Minister of Finance": part of a job title
+        if (
+            label == "ORG"
+            and end - start == 1
+            and i >= 2
+            and doc[i - 1].lower_ == "of"
+            and doc[i - 2].lower_ in PERSON_TITLES
+        ):
+            continue
+        # "the NASDAQ index", "the MICEX index": a market index
+        if label == "ORG" and end < len(doc) and doc[end].lower_ in INDEX_WORDS:
+            force = "MISC"
+        # "the Beatles": a single-word 'person' with an article is a group
+        if (
+            label == "PERSON"
+            and i < start
+            and doc[start - 1].lower_ == "the"
+            and end - start == 1
+            and not (end < len(doc) and doc[end].pos_ in ("NOUN", "PROPN"))
+        ):
+            label = "ORG"
+        # "the Russian government": the place, not an organisation
+        if label == "ORG":
+            words = [t for t in doc[start:end] if t.lower_ not in DETERMINERS]
+            k = len(words)
+            while k > 0 and words[k - 1].lower_ in ("government", "administration", "authorities"):
+                k -= 1
+            if 0 < k < len(words):
+                lead = " ".join(t.text for t in words[:k])
+                if gaz.place(lead) is not None or gaz.demonym(lead) is not None:
+                    end = words[k - 1].i + 1
+                    label = "GPE"
+        for s, e in _parts(doc, doc[start:end]):
+            s2, e2 = _trim(doc, s, e)
+            coord = _coordination(doc, s2, e2, label) if e2 > s2 else None
+            if coord:
+                out.extend(coord)
+                continue
+            c = _make(doc, s, e, label, force_type=force)
+            if c is not None:
+                out.append(c)
+    return out
+
+
+def _covered(doc: Doc) -> list[bool]:
+    cov = [False] * len(doc)
+    for ent in doc.ents:
+        for i in range(ent.start, ent.end):
+            cov[i] = True
+    return cov
+
+
+def _gazetteer_candidates(doc: Doc, cov: list[bool]) -> list[_Cand]:
+    """Places, countries and demonyms in the text that the model did not tag."""
+    pattern, table = gaz.place_patterns()
+    out = []
+    for m in pattern.finditer(_text(doc)):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="strict")
+        if span is None or any(cov[i] for i in range(span.start, span.end)):
+            continue
+        first, last = doc[span.start], doc[span.end - 1]
+        prev = doc[span.start - 1] if span.start > 0 else None
+        nxt = doc[span.end] if span.end < len(doc) else None
+        # part of a longer proper name ("Air India", "Georgia Tech")?
+        if prev is not None and prev.is_title and prev.pos_ == "PROPN" and not prev.is_sent_start:
+            continue
+        if nxt is not None and nxt.is_title and nxt.pos_ == "PROPN":
+            continue
+        surface = m.group()
+        place = table[surface]
+        is_demonym = gaz.demonym(surface) is not None and gaz.place(surface) is None
+        if is_demonym:
+            if last.tag_ not in ("JJ", "NNP", "NNPS", "NNS"):
+                continue
+        elif not any(doc[i].pos_ == "PROPN" for i in range(span.start, span.end)):
+            continue
+        if first.is_sent_start and first.pos_ not in ("PROPN", "ADJ"):
+            continue
+        out.append(
+            _Cand(
+                span.start_char,
+                span.end_char,
+                surface,
+                clean(surface),
+                "GPE",
+                place.name,
+                "PLACE",
+                source="gazetteer",
+                strong=True,
+            )
+        )
+    return out
+
+
+def _nominal_candidates(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+    """The possessive-place organisation "South Korea's presidential office": a place's possessive, lowercase modifiers, an
+    organisation head noun (office, ministry, ...), not in apposition to a named organisation."""
+    out = []
+    places = {(c.start, c.end): c for c in cands if c.type == "PLACE" and c.label == "GPE"}
+    by_char = {t.idx: t.i for t in doc}
+    for (a, b), c in places.items():
+        i = by_char.get(a)
+        if i is None:
+            continue
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is None:
+            continue
+        j = span.end
+        if j >= len(doc) or doc[j].text not in ("'s", "\u2019s"):
+            continue
+        k = j + 1
+        mods: list[Token] = []
+        while k < len(doc) and doc[k].is_lower and doc[k].is_alpha and len(mods) < 3:
+            mods.append(doc[k])
+            k += 1
+        if not mods:
+            continue
+        # the head is the last lowercase word of the noun phrase
+        head_at = None
+        for n in range(len(mods), 0, -1):
+            phrase = " ".join(t.lower_ for t in mods[n - 1 : n])
+            if phrase in NOMINAL_ORG_HEADS and mods[n - 1].pos_ == "NOUN":
+                head_at = n
+                break
+        if head_at is None or head_at != len(mods):
+            continue
+        if any(t.pos_ not in ("ADJ", "NOUN") for t in mods):
+            continue
+        after = doc[k] if k < len(doc) else None
+        if after is not None and (after.ent_type_ in ("ORG", "PERSON") or after.is_title):
+            continue  # apposition: "North Korea's main news agency Korean Central News Agency"
+        start_char = span.start_char
+        end_char = mods[-1].idx + len(mods[-1].text)
+        surface = _text(doc)[start_char:end_char]
+        possessive = "'" if c.name.endswith("s") else "'s"
+        name = f"{c.name}{possessive} {' '.join(t.lower_ for t in mods)}"
+        out.append(
+            _Cand(
+                start_char,
+                end_char,
+                surface,
+                clean(surface),
+                "ORG",
+                name,
+                "ORG",
+                source="nominal",
+                strong=True,
+            )
+        )
+    return out
+
+
+def _backrefs(doc: Doc, resolved: list[_Cand], cov: list[bool]) -> list[_Cand]:
+    """Definite back-references to a recent organisation with the same head noun: 'the office'
+    after "South Korea's presidential office", 'the presidential office', 'the company'."""
+    orgs = sorted((c for c in resolved if c.type == "ORG"), key=lambda c: c.start)
+    if not orgs:
+        return []
+    starts = [c.start for c in orgs]
+    out = []
+    for t in doc:
+        if t.lower_ not in BACKREF_HEADS or t.pos_ != "NOUN" or cov[t.i]:
+            continue
+        # "the [modifiers] head" with nothing noun-like after the head
+        k = t.i - 1
+        mods: list[Token] = []
+        while k >= 0 and doc[k].is_lower and doc[k].pos_ in ("ADJ", "NOUN") and len(mods) < 2:
+            mods.insert(0, doc[k])
+            k -= 1
+        if k < 0 or doc[k].lower_ != "the":
+            continue
+        if (
+            t.i + 1 < len(doc)
+            and doc[t.i + 1].pos_ in ("NOUN", "PROPN")
+            and doc[t.i + 1].text not in ("'s", "\u2019s")
+        ):
+            continue
+        if t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "of":
+            continue  # "the office of the president": a new description, not a reference
+        pos = bisect.bisect_left(starts, t.idx)
+        endings = BACKREF_HEADS[t.lower_]
+        target = None
+        for c in reversed(orgs[:pos]):
+            if t.idx - c.end > 3000:
+                break
+            words = c.name.casefold().split()
+            if words and words[-1] in endings and all(m.lower_ in words for m in mods):
+                target = c
+                break
+        if target is None:
+            continue
+        a = mods[0].idx if mods else t.idx
+        b = t.idx + len(t.text)
+        surface = _text(doc)[a:b]
+        out.append(
+            _Cand(
+                a,
+                b,
+                surface,
+                clean(surface),
+                "ORG",
+                target.name,
+                "ORG",
+                source="backref",
+                strong=True,
+                key=target.key,
+            )
+        )
+    return out
+
+
+def _rules_candidates(text: str) -> list[_Cand]:
+    pattern, table = gaz.place_patterns()
+    out = []
+    for m in pattern.finditer(text):
+        surface = m.group()
+        p = table[surface]
+        out.append(
+            _Cand(
+                m.start(),
+                m.end(),
+                surface,
+                clean(surface),
+                "GPE",
+                p.name,
+                "PLACE",
+                source="gazetteer",
+                strong=True,
+            )
+        )
+    return out

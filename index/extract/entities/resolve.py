@@ -1,0 +1,359 @@
+"""Article context and the public API: acronyms defined in the text or matching initials, short
+names of people and organisations resolved to full ones, types by vote, low-confidence groups
+demoted or dropped; ``extract_entities`` (one article -> mentions and entities) and
+``merge_entities`` (the cross-article merge)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from newsdesk.index.extract import gazetteer as gaz
+from newsdesk.index.extract.entities.candidates import (
+    _backrefs,
+    _covered,
+    _gazetteer_candidates,
+    _ner_candidates,
+    _nominal_candidates,
+    _rules_candidates,
+)
+from newsdesk.index.extract.entities.names import (
+    _acronym_letters,
+    _initials,
+    _is_acronym,
+    _straight,
+    _strip_titles,
+    entity_id,
+    group_key,
+)
+from newsdesk.index.extract.entities.spans import _TEXTS, _Cand
+from newsdesk.index.extract.entities.words import CORPORATE_SUFFIXES, ORG_HEADS, TIE_ORDER
+from newsdesk.index.model import Article, Entity, Mention, Passage
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+# ---------------------------------------------------------------------------------------------
+# Article context
+
+
+def _acronym_definitions(text: str, cands: list[_Cand]) -> dict[str, _Cand]:
+    """'Federal Bureau of Investigation (FBI)' -> {'FBI': <long form>} when the letters fit."""
+    ends = {c.end: c for c in cands if c.type in ("ORG", "MISC", "PLACE") and " " in c.alias}
+    out: dict[str, _Cand] = {}
+    for m in re.finditer(r"\s*[(\[]\s*([A-Z][A-Za-z&.\-]{0,9}[A-Z.])\s*[)\]]", text):
+        long = ends.get(m.start())
+        if long is None:
+            continue
+        acr = m.group(1)
+        letters = _acronym_letters(acr)
+        if _initials_fit(letters, long.alias):
+            out.setdefault(acr, long)
+    return out
+
+
+def _initials_fit(letters: str, name: str) -> bool:
+    if len(letters) < 2:
+        return False
+    return letters in (_initials(name, False), _initials(name, True)) or (
+        _subsequence(letters, _initials(name, True)) and letters[0] == name[:1].upper()
+    )
+
+
+def _subsequence(small: str, big: str) -> bool:
+    it = iter(big)
+    return all(ch in it for ch in small)
+
+
+def _resolve(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """Group keys: acronyms -> long forms, short person names -> full names, short ORG names ->
+    the longer name they end, case variants together."""
+    cands.sort(key=lambda c: (c.start, -c.end))
+    # acronyms defined in the text
+    defs = _acronym_definitions(text, cands)
+    for c in cands:
+        long = defs.get(c.alias)
+        if long is not None and c is not long:
+            c.name, c.type, c.key, c.strong = long.name, long.type, long.key, long.strong
+    # acronyms matching the initials of an organisation named in the article
+    longs = [c for c in cands if c.type == "ORG" and " " in c.name]
+    for c in cands:
+        if c.type not in ("ORG", "MISC", "PERSON") or not _is_acronym(c.alias) or c.alias in defs:
+            continue
+        if c.strong and c.source != "ner":
+            continue
+        if gaz.org(c.alias) is not None or gaz.place(c.alias) is not None:
+            continue
+        letters = _acronym_letters(c.alias)
+        fits = {
+            lf.key: lf
+            for lf in longs
+            if letters in (_initials(lf.name, False), _initials(lf.name, True))
+        }
+        if len(fits) == 1:
+            lf = next(iter(fits.values()))
+            c.name, c.type, c.key = lf.name, lf.type, lf.key
+    _resolve_people(cands)
+    _resolve_short_orgs(cands)
+    return cands
+
+
+def _resolve_people(cands: list[_Cand]) -> None:
+    """'Neuberger' after 'Anne Neuberger' (or before it, when no full name precedes)."""
+    fulls = [c for c in cands if c.type == "PERSON" and len(c.name.split()) > 1]
+    if not fulls:
+        return
+    by_last: dict[str, list[_Cand]] = defaultdict(list)
+    for f in fulls:
+        words = f.name.split()
+        by_last[words[-1].casefold()].append(f)
+        if len(words) > 2:
+            by_last[" ".join(words[-2:]).casefold()].append(f)
+    by_first: dict[str, set[str]] = defaultdict(set)
+    for f in fulls:
+        by_first[f.name.split()[0].casefold()].add(f.key)
+    for c in cands:
+        if c.source not in ("ner", "surname") or (c.strong and c.type != "PERSON"):
+            continue
+        short = _strip_titles(_straight(c.alias))
+        if (
+            c.type == "PERSON"
+            and " " not in short
+            and short.casefold() not in by_last
+            and len(by_first.get(short.casefold(), ())) == 1
+        ):
+            # "Steve" after "Steve Jobs", when no other full name starts with it
+            pick = next(f for f in fulls if f.key in by_first[short.casefold()])
+            c.name, c.key = pick.name, pick.key
+            continue
+        if not short or (
+            short.casefold() == c.name.casefold() and c.type == "PERSON" and " " in short
+        ):
+            continue
+        options = by_last.get(short.casefold())
+        if not options:
+            continue
+        before = [f for f in options if f.start < c.start]
+        pick = before[-1] if before else options[0]
+        if c.type != "PERSON" and gaz.place(short) is not None:
+            continue
+        c.name, c.type, c.key = pick.name, "PERSON", pick.key
+
+
+def _resolve_short_orgs(cands: list[_Cand]) -> None:
+    """'Air Force' after 'United States Air Force'; 'Apple' when one longer 'Apple ...' name
+    clearly dominates."""
+    orgs = Counter(c.key for c in cands if c.type == "ORG")
+    names = {c.key: c for c in cands if c.type == "ORG"}
+    for c in cands:
+        if c.type not in ("ORG", "PERSON") or c.strong and c.source != "ner":
+            continue
+        key = group_key(c.name, c.type)
+        if c.key != key or " " in key and c.type == "PERSON":
+            continue
+        suffix = [k for k in names if k != key and k.endswith(" " + key)]
+        prefix = [
+            k
+            for k in names
+            if k != key
+            and k.startswith(key + " ")
+            and all(w in CORPORATE_SUFFIXES for w in k[len(key) + 1 :].split())
+        ]
+        options = suffix if len(suffix) == 1 else []
+        if not options and prefix:
+            ranked = sorted(prefix, key=lambda k: -orgs[k])
+            if len(ranked) == 1 or orgs[ranked[0]] > sum(orgs[k] for k in ranked[1:]):
+                options = ranked[:1]
+        if options and not gaz.place(c.alias):
+            target = names[options[0]]
+            if c.type == "PERSON" and len(c.name.split()) == 1:
+                continue
+            c.name, c.type, c.key = target.name, "ORG", target.key
+
+
+def _vote(cands: list[_Cand]) -> dict[str, tuple[str, str]]:
+    """Per group key: (display name, type). Knowledge wins; else the majority of labels (ties:
+    PERSON, ORG, PLACE, MISC); the display name is the most frequent spelling."""
+    groups: dict[str, list[_Cand]] = defaultdict(list)
+    for c in cands:
+        groups[c.key].append(c)
+    out = {}
+    for key, cs in groups.items():
+        strong = Counter(c.type for c in cs if c.strong)
+        if strong:
+            typ = max(strong, key=lambda t: (strong[t], -TIE_ORDER.index(t)))
+        else:
+            votes = Counter(c.type for c in cs)
+            typ = max(votes, key=lambda t: (votes[t], -TIE_ORDER.index(t)))
+        names = Counter(c.name for c in cs if c.type == typ) or Counter(c.name for c in cs)
+        name = max(
+            names,
+            key=lambda n: (not _is_acronym(n), names[n], sum(ch.isupper() for ch in n), len(n)),
+        )
+        out[key] = (name, typ)
+    return out
+
+
+def _low_confidence(cs: list[_Cand], typ: str) -> str | None:
+    """'drop', 'MISC' or None for a group of mentions that does not look like a real name."""
+    if any(c.strong for c in cs):
+        return None
+    if typ == "ORG":
+        aliases = {c.alias for c in cs}
+        if any(_is_acronym(a) for a in aliases):
+            return None
+        words = [w for a in aliases for w in a.split()]
+        if any(w.casefold().strip(".,'") in ORG_HEADS for w in words):
+            return None
+        if len(cs) == 1:
+            c = cs[0]
+            ws = c.alias.split()
+            if len(ws) == 1 and (c.sent_start or c.after_det):
+                return "drop"  # "Hydrogen peroxide ...", "an Oath"
+            if len(ws) > 2 and any(w in ("of", "and") for w in ws):
+                return "MISC"  # "Weapons of Mass Destruction", "Peace and Security"
+    if typ == "PERSON" and len(cs) == 1:
+        c = cs[0]
+        if c.after_det:
+            return "drop"
+        if c.sent_start and " " not in c.name:
+            return "drop"  # "Iodine deficiency ...", "Photographs of ...": a capitalised noun
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def extract_entities(
+    article: Article, passages: Sequence[Passage], doc: Doc | None
+) -> tuple[list[Mention], list[Entity]]:
+    """Mentions (offsets into article.text) and article-local entities of one article.
+
+    ``doc`` is spaCy's parse of ``article.text``; None means rules mode (gazetteer places
+    only)."""
+    text = article.text
+    if doc is None:
+        cands = _rules_candidates(text)
+    else:
+        if doc.text != text:
+            raise ValueError(f"{article.id}: the doc was not parsed from article.text")
+        _TEXTS[id(doc)] = text
+        try:
+            cands = _ner_candidates(doc)
+            cov = _covered(doc)
+            cands += _gazetteer_candidates(doc, cov)
+            cands += _nominal_candidates(doc, cands)
+            cands = _resolve(text, cands)
+            for c in cands:
+                if c.source == "nominal":
+                    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+                    if span is not None:
+                        for i in range(span.start, span.end):
+                            cov[i] = True
+            cands += _backrefs(doc, cands, cov)
+        finally:
+            _TEXTS.pop(id(doc), None)
+    return _finish(article, passages, cands)
+
+
+def _finish(
+    article: Article, passages: Sequence[Passage], cands: list[_Cand]
+) -> tuple[list[Mention], list[Entity]]:
+    cands = _dedupe(cands)
+    decided = _vote(cands)
+    groups: dict[str, list[_Cand]] = defaultdict(list)
+    for c in cands:
+        groups[c.key].append(c)
+    final: dict[str, tuple[str, str]] = {}
+    for key, (name, typ) in decided.items():
+        verdict = _low_confidence(groups[key], typ)
+        if verdict == "drop":
+            continue
+        final[key] = (name, verdict or typ)
+    # case variants and retyped groups may now share an id: merge them by id
+    pstarts = [p.start for p in passages]
+    mentions: list[Mention] = []
+    info: dict[str, dict[str, Any]] = {}
+    for c in sorted(cands, key=lambda c: (c.start, c.end)):
+        if c.key not in final:
+            continue
+        name, typ = final[c.key]
+        eid = entity_id(name, typ)
+        mentions.append(
+            Mention(
+                entity_id=eid,
+                passage_id=_passage_id(article, passages, pstarts, c.start),
+                start=c.start,
+                end=c.end,
+                surface=c.surface,
+                name=name,
+                type=typ,
+            )
+        )
+        e = info.setdefault(eid, {"name": name, "type": typ, "aliases": set(), "n": 0})
+        e["n"] += 1
+        if c.alias and (len(c.alias.split()) > 1 or not c.alias.islower()):
+            e["aliases"].add(c.alias)
+    entities = [
+        Entity(
+            id=eid,
+            name=e["name"],
+            type=e["type"],
+            aliases=tuple(sorted(e["aliases"] | {e["name"]})),
+            mentions=e["n"],
+            articles=(article.id,),
+        )
+        for eid, e in info.items()
+    ]
+    entities.sort(key=lambda e: (-e.mentions, e.name))
+    return mentions, entities
+
+
+def _dedupe(cands: list[_Cand]) -> list[_Cand]:
+    """One candidate per exact span (the first, i.e. the model's, wins)."""
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for c in cands:
+        if (c.start, c.end) in seen:
+            continue
+        seen.add((c.start, c.end))
+        out.append(c)
+    return out
+
+
+def _passage_id(
+    article: Article, passages: Sequence[Passage], starts: list[int], offset: int
+) -> str:
+    if not passages:
+        return f"{article.id}#0"
+    i = bisect.bisect_right(starts, offset) - 1
+    return passages[max(i, 0)].id
+
+
+def merge_entities(per_article: Iterable[Sequence[Entity]]) -> list[Entity]:
+    """Cross-article merge: the same id is one entity (aliases united, mentions summed,
+    articles united and sorted). The first name seen for an id is kept."""
+    acc: dict[str, dict[str, Any]] = {}
+    for ents in per_article:
+        for e in ents:
+            a = acc.setdefault(
+                e.id, {"name": e.name, "type": e.type, "aliases": set(), "n": 0, "arts": set()}
+            )
+            a["aliases"].update(e.aliases)
+            a["n"] += e.mentions
+            a["arts"].update(e.articles)
+    return [
+        Entity(
+            id=eid,
+            name=a["name"],
+            type=a["type"],
+            aliases=tuple(sorted(a["aliases"])),
+            mentions=a["n"],
+            articles=tuple(sorted(a["arts"])),
+        )
+        for eid, a in sorted(acc.items())
+    ]

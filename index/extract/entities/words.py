@@ -1,0 +1,140 @@
+"""Word lists of the entity extractor: spaCy labels and our types, the head nouns of
+organisations and back-references, titles stripped from people's names, generic words that are
+never entities, and the small closed lists used to trim and normalise spans."""
+
+from __future__ import annotations
+
+TYPES = ("PERSON", "ORG", "PLACE", "MISC")
+TIE_ORDER = ("ORG", "PERSON", "PLACE", "MISC")  # a 1:1 vote between labels goes to the first
+LABEL_TYPE = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "PLACE",
+    "LOC": "PLACE",
+    "FAC": "PLACE",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "LAW": "MISC",
+    "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LANGUAGE": "MISC",
+}
+DROP_LABELS = frozenset(
+    """
+    DATE TIME MONEY PERCENT QUANTITY ORDINAL CARDINAL
+    """.split()
+)
+
+# Words that end an organisation's name (used to keep, retype and recognise organisations).
+ORG_HEADS = frozenset(
+    """agency airline airlines airways army assembly association authority bank board bureau
+    cabinet center centre church club coalition college commission committee company conference
+    congress consortium corporation corps council court courts department division exchange
+    federation force forces foundation fund gazette group guard herald holdings hospital house
+    inc institute institution league legion magazine ministry movement museum navy network news
+    office organisation organization parliament partnership party police post press project
+    radio railway railways regiment school senate service services society squad station studio
+    store studios team telegraph television times trust tribune tv union university
+    """.split()
+)
+# Heads that make a span tagged PERSON an organisation ("Music Store"); not the ones that are
+# also common surnames (Press, House, Post, Church, Bank, Times...).
+PERSON_ORG_HEADS = frozenset(
+    """
+    agency airlines airways association authority bureau club college commission committee company
+    corporation corps council department foundation group institute magazine ministry museum office
+    organisation organization party school society store university
+    """.split()
+)
+# Heads of definite back-references ("the office", "the company") and their ORG-name endings.
+BACKREF_HEADS: dict[str, frozenset[str]] = {
+    "office": frozenset({"office"}),
+    "ministry": frozenset({"ministry"}),
+    "agency": frozenset({"agency"}),
+    "department": frozenset({"department"}),
+    "commission": frozenset({"commission"}),
+    "committee": frozenset({"committee"}),
+    "council": frozenset({"council"}),
+    "court": frozenset({"court"}),
+    "bank": frozenset({"bank"}),
+    "party": frozenset({"party"}),
+    "union": frozenset({"union"}),
+    "university": frozenset({"university"}),
+    "group": frozenset({"group"}),
+    "company": frozenset("company inc inc. corp corp. corporation co co. ltd ltd. llc plc".split()),
+    "firm": frozenset("company inc inc. corp corp. corporation ltd plc".split()),
+}
+# Heads of possessive-place organisations: "South Korea's presidential office".
+NOMINAL_ORG_HEADS = frozenset(
+    "office ministry department agency parliament cabinet embassy".split()
+)
+PLACE_NOUNS = frozenset(
+    """
+    town city village province county district region state island islands port capital
+    municipality prefecture suburb neighbourhood neighborhood
+    """.split()
+)
+# Leading words dropped from people's names. Royal and religious titles are kept ("Pope Francis").
+PERSON_TITLES = frozenset(
+    """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor emeritus president vice prime
+    minister senator sen. rep. representative congressman congresswoman governor gov. judge
+    justice presiding general gen. major maj. colonel col. lieutenant lt. captain capt.
+    sergeant sgt. admiral adm. commander chancellor secretary chairman chairwoman ceo director
+    mayor ambassador commissioner inspector detective officer coach chief deputy former late
+    dame sir lord lady rev. reverend spokesman spokeswoman spokesperson analyst editor
+    administrator founder co-founder executive manager head
+    """.split()
+)
+# Names of countries that are also common given names: a PERSON span keeps them.
+NAME_LIKE_PLACES = frozenset({"Jordan", "Chad", "Georgia", "Israel", "India", "Kenya", "Niger"})
+# Generic words and job titles that are never an entity on their own (compared casefolded).
+GENERIC = frozenset(
+    """government state court commission church parliament council ministry department office
+    agency police army navy military president minister professor professors secretary chairman
+    ceo director officer officers senator governor mayor judge king queen prince pope company
+    group party union republic kingdom empire federal national international interview image
+    photo wikinews wikipedia internet web online the a an north south east west northern
+    administration authorities games
+    southern eastern western central city town state province region county capital emeritus
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december today yesterday tomorrow
+    """.split()
+)
+TIME_ZONES = frozenset(
+    "UTC GMT BST CET CEST EET EEST EST EDT CST CDT MST MDT PST PDT AEST AEDT JST KST IST".split()
+)
+UNITS = frozenset(
+    "GB MB KB TB GHz MHz kHz Mbps Gbps USD EUR GBP JPY CNY AUD CAD CHF RMB mph kph km".split()
+)
+# Caption and credit words that trail names in image captions ("Washington D.C. Image").
+TRAILING_NOISE = frozenset({"image", "photo", "picture", "archived", "file", "video", "audio"})
+# Lowercase particles that belong inside names ("al-Amr", "de Gaulle", "van Gogh").
+NAME_PARTICLES = frozenset(
+    """
+    al de del della di da du van von der den la le bin ibn el dos das y e
+    """.split()
+)
+# What may follow a company's short name in its full name ("Apple" -> "Apple Computer").
+CORPORATE_SUFFIXES = frozenset(
+    """
+    inc inc. corp corp. corporation company co co. ltd ltd. plc llc group computer computers
+    holdings international motor motors airlines airways ag sa s.a. n.v. limited industries
+    systems technologies entertainment communications bank energy pharmaceuticals
+    """.split()
+)
+COMMA_KEEP = frozenset(
+    """
+    inc inc. ltd ltd. jr jr. sr sr. d.c. dc co co. llc plc s.a. n.v. ag
+    """.split()
+)
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019", "s"})
+FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "on"})
+INDEX_WORDS = frozenset({"index", "indices", "average", "composite"})
+
+ORG_TRAILING_TITLES = frozenset(
+    """
+    spokesman spokeswoman spokesperson executive administrator chairman chairwoman ceo president
+    director analyst editor founder co-founder manager commissioner official officials economist
+    """.split()
+)
