@@ -1,3 +1,1 @@
-"""newsdesk's engine: readers, passages, extraction and the Whoosh store. Never imports textual."""
-
-FORMAT_VERSION = 1
+"""newsdesk's engine: reading inputs, extraction, storage and search. Never imports textual."""

@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+
+from newsdesk.index.engines import open_reader
 from newsdesk.index.model import Article, Evidence, Fact, When
-from newsdesk.index.search.engine import Engine
+from newsdesk.index.seam import Reader, SearchRequest
 from newsdesk.tui.citation import cite, fact_citation, passage_citation
 from newsdesk.tui.export import export, fact_json
 from newsdesk.tui.history import History
@@ -199,27 +201,27 @@ def test_when_text_variants() -> None:
 
 
 @pytest.fixture(scope="module")
-def engine(app_index: Path) -> Engine:
-    return Engine(app_index)
+def engine(app_index: Path) -> Reader:
+    return open_reader(app_index)
 
 
-def run_export(engine: Engine, what: str, query: str, fmt: str, **kw: object) -> tuple[int, str]:
+def run_export(engine: Reader, what: str, query: str, fmt: str, **kw: object) -> tuple[int, str]:
     out = io.StringIO()
-    n = export(engine, what, query, fmt, out, **kw)  # type: ignore[arg-type]
+    n = export(engine, what, SearchRequest(query), fmt, out, **kw)  # type: ignore[arg-type]
     return n, out.getvalue()
 
 
-def test_export_results_jsonl_pages_through_every_hit(engine: Engine) -> None:
+def test_export_results_jsonl_pages_through_every_hit(engine: Reader) -> None:
     n, text = run_export(engine, "results", "ledger", "jsonl")
     rows = [json.loads(line) for line in text.splitlines()]
-    assert n == len(rows) == engine.search("ledger").total > 50
+    assert n == len(rows) == engine.search(SearchRequest("ledger")).total > 50
     assert {"article_id", "passage_id", "title", "date", "score", "text", "highlights"} <= set(
         rows[0]
     )
     assert [r["rank"] for r in rows] == list(range(1, n + 1))
 
 
-def test_export_results_csv_is_inert(engine: Engine) -> None:
+def test_export_results_csv_is_inert(engine: Reader) -> None:
     n, text = run_export(engine, "results", "cyber", "csv")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["rank", "article_id", "passage_id"]
@@ -228,7 +230,7 @@ def test_export_results_csv_is_inert(engine: Engine) -> None:
     assert any("[@click=app.quit]" in cell for row in rows for cell in row)
 
 
-def test_export_csv_guards_formulas(engine: Engine, tmp_path: Path) -> None:
+def test_export_csv_guards_formulas(engine: Reader, tmp_path: Path) -> None:
     from newsdesk.tui.export import _cell
 
     assert _cell("=cmd()") == "'=cmd()"
@@ -236,7 +238,7 @@ def test_export_csv_guards_formulas(engine: Engine, tmp_path: Path) -> None:
     assert _cell(1.5) == "1.5"
 
 
-def test_export_entities_of_the_corpus_and_of_a_query(engine: Engine) -> None:
+def test_export_entities_of_the_corpus_and_of_a_query(engine: Reader) -> None:
     n, text = run_export(engine, "entities", "", "jsonl")
     rows = [json.loads(line) for line in text.splitlines()]
     assert n == len(rows) == engine.stats().entities
@@ -248,7 +250,7 @@ def test_export_entities_of_the_corpus_and_of_a_query(engine: Engine) -> None:
     )
 
 
-def test_export_facts_shape_and_entity(engine: Engine) -> None:
+def test_export_facts_shape_and_entity(engine: Reader) -> None:
     n, text = run_export(engine, "facts", "", "jsonl", entity="Anne Neuberger")
     rows = [json.loads(line) for line in text.splitlines()]
     assert n == 2
@@ -272,7 +274,7 @@ def test_export_facts_shape_and_entity(engine: Engine) -> None:
     assert set(rows[0]["evidence"]) == {"text", "start", "end"}
 
 
-def test_export_markdown_escapes(engine: Engine) -> None:
+def test_export_markdown_escapes(engine: Reader) -> None:
     n, text = run_export(engine, "results", "cyber", "md")
     assert text.startswith("# newsdesk results — query cyber")
     assert "\\[@click=app\\.quit\\]" in text
@@ -283,14 +285,14 @@ def test_export_markdown_escapes(engine: Engine) -> None:
     assert "| name | type |" in text
 
 
-def test_export_rejects_unknown_what_and_format(engine: Engine) -> None:
+def test_export_rejects_unknown_what_and_format(engine: Reader) -> None:
     with pytest.raises(ValueError):
         run_export(engine, "people", "", "jsonl")
     with pytest.raises(ValueError):
         run_export(engine, "results", "", "xml")
 
 
-def test_export_bad_query_raises_query_error(engine: Engine) -> None:
+def test_export_bad_query_raises_query_error(engine: Reader) -> None:
     from newsdesk.index.errors import QueryError
 
     with pytest.raises(QueryError):

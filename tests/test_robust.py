@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from newsdesk.index.search.engine import Engine
+
+from newsdesk.index.engines import open_reader
+from newsdesk.index.seam import SearchRequest
 from newsdesk.index.store.folder import STAMP, writer_lock
 
 from .conftest import REPO
@@ -51,9 +53,9 @@ def newsdesk(*args: str, **kw: object) -> subprocess.Popen[bytes]:
 
 
 def counts(ix: Path) -> tuple[int, int, dict[str, int]]:
-    engine = Engine(ix)
+    engine = open_reader(ix)
     st = engine.stats()
-    per_word = {w: engine.search(w, limit=1, facets=False).total for w in WORDS[:5]}
+    per_word = {w: engine.search(SearchRequest(w, limit=1, facets=False)).total for w in WORDS[:5]}
     return st.articles, st.passages, per_word
 
 
@@ -73,7 +75,7 @@ def test_a_build_killed_with_sigkill_opens_and_a_rerun_completes(tmp_path: Path)
     while time.monotonic() < deadline and proc.poll() is None:
         if (ix / STAMP).exists():
             try:
-                committed = Engine(ix).stats().articles
+                committed = open_reader(ix).stats().articles
             except Exception:
                 committed = 0
             if committed >= 200:
@@ -84,10 +86,10 @@ def test_a_build_killed_with_sigkill_opens_and_a_rerun_completes(tmp_path: Path)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
 
-    engine = Engine(ix)  # opens and answers at its last commit
+    engine = open_reader(ix)  # opens and answers at its last commit
     st = engine.stats()
     assert 200 <= st.articles < 3000
-    assert engine.search("harbour", limit=5, facets=False).error is None
+    assert engine.search(SearchRequest("harbour", limit=5, facets=False)).error is None
 
     again = newsdesk("index", str(corpus), "--index", str(ix), "--no-extract", "--json")
     out, err = again.communicate(timeout=300)
@@ -112,7 +114,7 @@ def test_a_second_writer_waits_then_says_the_index_is_busy(tmp_path: Path) -> No
     # and nothing was damaged: the next writer goes through
     proc = newsdesk("index", str(folder), "--index", str(ix), "--no-extract", "-q")
     assert proc.wait(timeout=60) == 0
-    assert Engine(ix).stats().articles == 1
+    assert open_reader(ix).stats().articles == 1
 
 
 def test_a_folder_of_bad_inputs_keeps_every_good_article(tmp_path: Path) -> None:
@@ -143,9 +145,9 @@ def test_a_folder_of_bad_inputs_keeps_every_good_article(tmp_path: Path) -> None
     out, err = proc.communicate(timeout=120)
     warnings = err.decode()
     assert proc.returncode == 0, warnings
-    engine = Engine(tmp_path / "ix")
+    engine = open_reader(tmp_path / "ix")
     for word in ("pier", "lighthouse", "mackerel", "ferry", "sculpture", "orchard", "canal"):
-        assert engine.search(word, facets=False).total == 1, word
+        assert engine.search(SearchRequest(word, facets=False)).total == 1, word
     for bad in (
         "recs.jsonl:1",
         "recs.jsonl:2",

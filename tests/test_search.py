@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from newsdesk.index.build import build
-from newsdesk.index.search.engine import Engine
+from newsdesk.index.engines import open_reader
+from newsdesk.index.seam import Reader, SearchRequest
 
 from .conftest import write_article
 
@@ -39,56 +41,56 @@ ARTICLES = {
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Reader:
     root = tmp_path_factory.mktemp("search")
     for name, (date, title, body) in ARTICLES.items():
         write_article(root / "c", f"{name}.txt", body, date=date, title=title)
     build(root / "ix", [root / "c"], extract=False)
-    return Engine(root / "ix")
+    return open_reader(root / "ix")
 
 
-def ids(engine: Engine, q: str, **kw: object) -> list[str]:
-    res = engine.search(q, limit=20, facets=False, **kw)  # type: ignore[arg-type]
+def ids(engine: Reader, q: str, **kw: object) -> list[str]:
+    res = engine.search(SearchRequest(q, limit=20, facets=False, **kw))  # type: ignore[arg-type]
     assert res.error is None, res.error
     return [h.passage_id for h in res.hits]
 
 
-def test_plain_terms_are_stemmed(engine: Engine) -> None:
+def test_plain_terms_are_stemmed(engine: Reader) -> None:
     assert ids(engine, "approve")[0] == "bridge#1"
     assert "floods#1" in ids(engine, "flooding")
 
 
-def test_quoted_phrases_are_exact(engine: Engine) -> None:
+def test_quoted_phrases_are_exact(engine: Reader) -> None:
     # the title holds the phrase too (BM25F over text and title), but the passage ranks first
     assert ids(engine, '"new bridge"')[0] == "bridge#1"
     assert ids(engine, '"new bridges"') == []
     assert ids(engine, '"river crossing"') == ["floods#2"]
 
 
-def test_all_words_first_then_a_scored_or(engine: Engine) -> None:
-    res = engine.search("council bridge", limit=20, facets=False)
+def test_all_words_first_then_a_scored_or(engine: Reader) -> None:
+    res = engine.search(SearchRequest("council bridge", limit=20, facets=False))
     assert not res.fallback and [h.passage_id for h in res.hits][:2] == ["bridge#1", "bridge#2"]
-    res = engine.search("bridge zeppelin", limit=20, facets=False)
+    res = engine.search(SearchRequest("bridge zeppelin", limit=20, facets=False))
     assert res.fallback and res.hits and all("bridge" in h.passage_id for h in res.hits[:2])
 
 
-def test_words_close_together_rank_first(engine: Engine) -> None:
+def test_words_close_together_rank_first(engine: Reader) -> None:
     # both passages hold "council" and "river"; in bridge#1 they stand close together
     assert ids(engine, "council river")[0] == "bridge#1"
 
 
-def test_the_title_counts(engine: Engine) -> None:
+def test_the_title_counts(engine: Reader) -> None:
     assert ids(engine, "title:budget") == ["budget#1", "budget#2"]
     assert ids(engine, "debate library") == ["budget#2"]
 
 
-def test_date_ranges(engine: Engine) -> None:
+def test_date_ranges(engine: Reader) -> None:
     assert {p.split("#")[0] for p in ids(engine, "date:[2022-01 TO 2022-12] river")} == {"floods"}
     assert {p.split("#")[0] for p in ids(engine, "date:2023 council")} == {"budget"}
 
 
-def test_highlights_are_offsets_into_the_passage(engine: Engine) -> None:
-    (hit,) = engine.search('"river crossing" emergency', facets=False).hits
+def test_highlights_are_offsets_into_the_passage(engine: Reader) -> None:
+    (hit,) = engine.search(SearchRequest('"river crossing" emergency', facets=False)).hits
     marked = [hit.text[s.start : s.end] for s in hit.highlights]
     assert marked == ["Emergency", "river crossing"]
     j = hit.as_json()
@@ -97,27 +99,29 @@ def test_highlights_are_offsets_into_the_passage(engine: Engine) -> None:
     assert [h["text"] for h in j["highlights"]] == marked
 
 
-def test_a_syntax_error_is_a_message_not_an_exception(engine: Engine) -> None:
-    res = engine.search("date:[2022 TO", facets=False)
+def test_a_syntax_error_is_a_message_not_an_exception(engine: Reader) -> None:
+    res = engine.search(SearchRequest("date:[2022 TO", facets=False))
     assert res.hits == () or res.error is None  # whoosh recovers some; never raises
-    bad = engine.search("date:[notadate TO alsonot]", facets=False)
+    bad = engine.search(SearchRequest("date:[notadate TO alsonot]", facets=False))
     assert bad.error is None or "query" in bad.error
 
 
-def test_no_hits_offers_a_spelling_suggestion(engine: Engine) -> None:
-    res = engine.search("contruction", facets=False)
+def test_no_hits_offers_a_spelling_suggestion(engine: Reader) -> None:
+    res = engine.search(SearchRequest("contruction", facets=False))
     assert res.total == 0 and res.suggestion == "construction"
 
 
-def test_paging(engine: Engine) -> None:
+def test_paging(engine: Reader) -> None:
     first = ids(engine, "river OR council OR road")
-    page = engine.search("river OR council OR road", limit=2, offset=2, facets=False).hits
+    page = engine.search(
+        SearchRequest("river OR council OR road", limit=2, offset=2, facets=False)
+    ).hits
     page = [h.passage_id for h in page]
     assert page == first[2:4]
 
 
-def test_facets_count_the_whole_result_set(engine: Engine) -> None:
-    res = engine.search("council", limit=1)
+def test_facets_count_the_whole_result_set(engine: Reader) -> None:
+    res = engine.search(SearchRequest("council", limit=1))
     assert res.total == 4 and len(res.hits) == 1  # three passages, and the bridge title
 
 
@@ -125,8 +129,8 @@ def test_facets_count_the_whole_result_set(engine: Engine) -> None:
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.text(max_size=40))
-def test_any_query_text_is_answered_or_explained(engine: Engine, text: str) -> None:
-    res = engine.search(text, limit=5)
+def test_any_query_text_is_answered_or_explained(engine: Reader, text: str) -> None:
+    res = engine.search(SearchRequest(text, limit=5))
     assert res.error is None or isinstance(res.error, str)
 
 
@@ -174,20 +178,23 @@ def test_any_query_text_is_answered_or_explained(engine: Engine, text: str) -> N
         max_size=12,
     )
 )
-def test_query_syntax_soup_never_raises(engine: Engine, parts: list[str]) -> None:
-    res = engine.search("".join(parts), limit=5)
+def test_query_syntax_soup_never_raises(engine: Reader, parts: list[str]) -> None:
+    res = engine.search(SearchRequest("".join(parts), limit=5))
     assert res.error is None or isinstance(res.error, str)
 
 
-def test_entity_filter_on_an_index_without_extraction_is_empty(engine: Engine) -> None:
+def test_entity_filter_on_an_index_without_extraction_is_empty(engine: Reader) -> None:
     assert ids(engine, "council", entities=["Nobody Known"]) == []
 
 
-def test_a_query_of_stop_words_only_says_so(engine: Engine) -> None:
-    assert engine.search("the", facets=False).error == "the query has no searchable words"
+def test_a_query_of_stop_words_only_says_so(engine: Reader) -> None:
+    assert (
+        engine.search(SearchRequest("the", facets=False)).error
+        == "the query has no searchable words"
+    )
 
 
-def test_passages_and_articles_round_trip(engine: Engine, tmp_path: Path) -> None:
+def test_passages_and_articles_round_trip(engine: Reader, tmp_path: Path) -> None:
     article = engine.article("bridge")
     assert article is not None and article.title == "City council approves new bridge"
     for p in engine.passages("bridge"):

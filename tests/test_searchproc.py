@@ -8,8 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
+
 from newsdesk.index.build import build
-from newsdesk.index.search.engine import Engine
+from newsdesk.index.engines import open_reader
+from newsdesk.index.seam import SearchRequest
 from newsdesk.index.search.proc import SearchProcess, SearchProcessDown
 
 from .conftest import settle, write_article
@@ -34,35 +36,35 @@ def small_index(tmp_path: Path) -> Path:
 
 
 def test_answers_as_the_engine_does(small_index: Path) -> None:
-    engine = Engine(small_index)
+    engine = open_reader(small_index)
     proc = SearchProcess(small_index)
     try:
         _ready(proc)
         for q in ("strike", '"harbour strike"', "strike port", "nothingmatches"):
-            mine = engine.search(q, limit=20)
-            theirs = proc.search(engine.generation, text=q, limit=20)
+            mine = engine.search(SearchRequest(q, limit=20))
+            theirs = proc.search(engine.generation, SearchRequest(q, limit=20))
             assert theirs.total == mine.total
             assert [h.passage_id for h in theirs.hits] == [h.passage_id for h in mine.hits]
             assert [h.highlights for h in theirs.hits] == [h.highlights for h in mine.hits]
             assert theirs.suggestion == mine.suggestion
         # a query error comes back as a result, like in-process
-        bad = proc.search(0, text="date:[", limit=5)
-        assert bad.error and bad.error == engine.search("date:[", limit=5).error
+        bad = proc.search(0, SearchRequest("date:[", limit=5))
+        assert bad.error and bad.error == engine.search(SearchRequest("date:[", limit=5)).error
     finally:
         proc.close()
 
 
 def test_sees_new_commits_when_the_generation_moves(small_index: Path, tmp_path: Path) -> None:
-    engine = Engine(small_index)
+    engine = open_reader(small_index)
     proc = SearchProcess(small_index)
     try:
         _ready(proc)
-        assert proc.search(engine.generation, text="strike").total == 2
+        assert proc.search(engine.generation, SearchRequest("strike")).total == 2
         more = tmp_path / "more"
         write_article(more, "c.txt", "Teachers went on strike on Monday.")
         build(small_index, [more], extract=False)
         assert engine.refresh()
-        assert proc.search(engine.generation, text="strike").total == 3
+        assert proc.search(engine.generation, SearchRequest("strike")).total == 3
     finally:
         proc.close()
 
@@ -73,7 +75,7 @@ def test_a_dead_process_says_so_and_close_stops_it(small_index: Path) -> None:
     proc._proc.kill()
     proc._proc.wait(timeout=5)
     with pytest.raises(SearchProcessDown):
-        proc.search(0, text="strike")
+        proc.search(0, SearchRequest("strike"))
     assert not proc.ready()
     proc.close()  # does not raise on a dead child
 
@@ -92,7 +94,7 @@ def test_a_missing_index_never_becomes_ready(tmp_path: Path) -> None:
             time.sleep(0.02)
         assert not proc.ready()
         with pytest.raises(SearchProcessDown):
-            proc.search(0, text="x")
+            proc.search(0, SearchRequest("x"))
     finally:
         proc.close()
 
@@ -112,9 +114,9 @@ async def test_the_app_searches_in_the_child_and_falls_back(make_app) -> None:
         calls = []
         real = proc.search
 
-        def spy(generation, **kw):  # type: ignore[no-untyped-def]
-            calls.append(kw["text"])
-            return real(generation, **kw)
+        def spy(generation, request):  # type: ignore[no-untyped-def]
+            calls.append(request.text)
+            return real(generation, request)
 
         proc.search = spy  # type: ignore[method-assign]
         await pilot.press(*list("cyber"))

@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from newsdesk.index import FORMAT_VERSION
-from newsdesk.index import build as index_build
+
 from newsdesk.index.build import build
+from newsdesk.index.engines import open_reader
 from newsdesk.index.errors import IndexBusy, IndexVersionMismatch
 from newsdesk.index.ingest.sources import SourceError
-from newsdesk.index.search.engine import Engine
-from newsdesk.index.store.folder import STAMP, writer_lock
+from newsdesk.index.seam import Reader, SearchRequest
+from newsdesk.index.store import writer as store_writer
+from newsdesk.index.store.folder import FORMAT_VERSION, STAMP, writer_lock
 
 from .conftest import write_article
 
@@ -36,15 +37,15 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
-def hits(engine: Engine, q: str) -> list[str]:
-    return [h.passage_id for h in engine.search(q, limit=50, facets=False).hits]
+def hits(engine: Reader, q: str) -> list[str]:
+    return [h.passage_id for h in engine.search(SearchRequest(q, limit=50, facets=False)).hits]
 
 
 def test_build_then_search_finds_the_passage(tmp_path: Path, corpus: Path) -> None:
     ix = tmp_path / "ix"
     s = build(ix, [corpus], extract=False)
     assert (s.added, s.updated, s.unchanged, s.skipped) == (2, 0, 0, 0)
-    engine = Engine(ix)
+    engine = open_reader(ix)
     assert hits(engine, "rocket payloads") == ["launch#2"]
     assert engine.stats().articles == 2
     assert json.loads((ix / STAMP).read_text())["format"] == FORMAT_VERSION
@@ -53,11 +54,11 @@ def test_build_then_search_finds_the_passage(tmp_path: Path, corpus: Path) -> No
 def test_reindexing_the_same_inputs_changes_nothing(tmp_path: Path, corpus: Path) -> None:
     ix = tmp_path / "ix"
     build(ix, [corpus], extract=False)
-    before = Engine(ix).search("the", limit=100, facets=False).total
+    before = open_reader(ix).search(SearchRequest("the", limit=100, facets=False)).total
     again = build(ix, [corpus], extract=False)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
-    engine = Engine(ix)
-    assert engine.search("the", limit=100, facets=False).total == before
+    engine = open_reader(ix)
+    assert engine.search(SearchRequest("the", limit=100, facets=False)).total == before
     assert engine.stats().passages == 4
 
 
@@ -73,7 +74,7 @@ def test_a_changed_article_replaces_its_passages(tmp_path: Path, corpus: Path) -
     )
     s = build(ix, [corpus], extract=False)
     assert (s.added, s.updated, s.unchanged) == (0, 1, 1)
-    engine = Engine(ix)
+    engine = open_reader(ix)
     assert hits(engine, "payloads") == []
     assert hits(engine, "postponed winds") == ["launch#1"]
     assert engine.stats().passages == 3
@@ -85,11 +86,11 @@ def test_a_deleted_file_is_kept_unless_pruned(tmp_path: Path, corpus: Path) -> N
     (corpus / "harvest.txt").unlink()
     kept = build(ix, [corpus], extract=False)
     assert kept.missing == 1 and kept.missing_ids == ["harvest"] and kept.pruned == 0
-    assert hits(Engine(ix), "apples") == ["harvest#2"]
+    assert hits(open_reader(ix), "apples") == ["harvest#2"]
     pruned = build(ix, [corpus], extract=False, prune=True)
     assert pruned.pruned == 1
-    assert hits(Engine(ix), "apples") == []
-    assert Engine(ix).stats().articles == 1
+    assert hits(open_reader(ix), "apples") == []
+    assert open_reader(ix).stats().articles == 1
 
 
 def test_the_same_id_from_two_files_keeps_both(tmp_path: Path, corpus: Path) -> None:
@@ -100,7 +101,7 @@ def test_the_same_id_from_two_files_keeps_both(tmp_path: Path, corpus: Path) -> 
     s = build(ix, [other], extract=False)
     assert s.renamed == 1 and s.added == 1
     assert any("already used" in str(p) for p in s.problems)
-    engine = Engine(ix)
+    engine = open_reader(ix)
     assert hits(engine, "payloads") == ["launch#2"]
     (bakery,) = hits(engine, "bakery")
     assert bakery.startswith("launch~")
@@ -125,7 +126,7 @@ def test_an_index_of_another_format_says_how_to_rebuild(tmp_path: Path, corpus: 
     build(ix, [corpus], extract=False)
     (ix / STAMP).write_text(json.dumps({"format": FORMAT_VERSION + 1}))
     with pytest.raises(IndexVersionMismatch, match="rebuild"):
-        Engine(ix)
+        open_reader(ix)
 
 
 def test_entities_facets_and_facts_are_stored(tmp_path: Path, fake_nlp: None) -> None:
@@ -142,20 +143,24 @@ def test_entities_facets_and_facts_are_stored(tmp_path: Path, fake_nlp: None) ->
     )
     ix = tmp_path / "ix"
     build(ix, [folder])
-    engine = Engine(ix)
+    engine = open_reader(ix)
     names = {e.name: e for e in engine.entities()}
     assert names["Japan"].mentions == 2 and names["Japan"].articles == ("a", "b")
     assert {e.name for e in engine.entities(type="PERSON")} == {"Anne Neuberger"}
     assert {e.name for e in engine.entities(article="b")} == {"Japan", "North Korea", "Reuters"}
-    res = engine.search('entity:"North Korea"', facets=True)
+    res = engine.search(SearchRequest('entity:"North Korea"', facets=True))
     assert {h.passage_id for h in res.hits} == {"a#2", "b#1"}
     places = {r.name: r.count for r in res.facets["PLACE"]}
     assert places == {"North Korea": 2, "Japan": 1}
-    assert [h.passage_id for h in engine.search('person:"anne neuberger"').hits] == ["a#1"]
-    assert [h.passage_id for h in engine.search("talks", entities=["Japan"]).hits] == ["b#1"]
+    assert [h.passage_id for h in engine.search(SearchRequest('person:"anne neuberger"')).hits] == [
+        "a#1"
+    ]
+    assert [
+        h.passage_id for h in engine.search(SearchRequest("talks", entities=["Japan"])).hits
+    ] == ["b#1"]
     (fact,) = engine.facts(entity="Anne Neuberger")
     assert fact.who == ("Anne Neuberger",) and fact.evidence.passage_id == "a#1"
-    assert [h.passage_id for h in engine.search("kind:QUOTE").hits] == ["a#1"]
+    assert [h.passage_id for h in engine.search(SearchRequest("kind:QUOTE")).hits] == ["a#1"]
     view = engine.article_view("a")
     assert view is not None and view.article == engine.article("a")
     assert list(view.passages) == engine.passages("a")
@@ -171,12 +176,12 @@ def test_entity_counts_follow_replaced_and_pruned_articles(tmp_path: Path, fake_
     build(ix, [folder])
     write_article(folder, "a.txt", "Nothing about any country now.", date="2023-11-06")
     build(ix, [folder])
-    japan = Engine(ix).resolve_entity("japan")
+    japan = open_reader(ix).resolve_entity("japan")
     assert japan is not None and japan.mentions == 1 and japan.articles == ("b",)
     (folder / "b.txt").unlink()
     build(ix, [folder], prune=True)
-    assert Engine(ix).resolve_entity("Japan") is None
-    assert Engine(ix).entities() == []
+    assert open_reader(ix).resolve_entity("Japan") is None
+    assert open_reader(ix).entities() == []
 
 
 def test_facets_survive_a_segment_without_entities(tmp_path: Path, fake_nlp: None) -> None:
@@ -186,7 +191,7 @@ def test_facets_survive_a_segment_without_entities(tmp_path: Path, fake_nlp: Non
     build(ix, [folder])
     write_article(folder, "b.txt", "The harbour plan was welcomed by local fishing crews.")
     build(ix, [folder])  # a new segment whose passages have no entity values
-    res = Engine(ix).search("harbour")
+    res = open_reader(ix).search(SearchRequest("harbour"))
     assert res.error is None and res.total == 2
     assert [r.name for r in res.facets["PLACE"]] == ["Japan"]
 
@@ -194,29 +199,31 @@ def test_facets_survive_a_segment_without_entities(tmp_path: Path, fake_nlp: Non
 def test_a_writer_killed_between_passages_and_article_leaves_no_duplicates(
     tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import newsdesk.index.build as b
+    from newsdesk.index.seam import ArticleRecord
+    from newsdesk.index.store import writer as w
+    from newsdesk.index.store.docs import passage_docs
 
     ix = tmp_path / "ix"
-    original_write = b.Builder._write
+    original_write = w.WhooshWriter.write
 
-    def write_then_die(self: b.Builder, batch: object, *args: object, **kw: object) -> None:
+    def write_then_die(self: w.WhooshWriter, records: list[ArticleRecord]) -> None:
         """Commit the batch's passages, then die before its articles are committed."""
-        (self.path / b.DIRTY).touch()
+        (self.path / w.DIRTY).touch()
         pw = self.ix["passages"].writer()
-        for article, passages in batch.split:  # type: ignore[attr-defined]
-            for p in passages:
-                pw.add_document(**b.passage_doc(article, p, "h", None))
+        for r in records:
+            for doc in passage_docs(r.article, r.passages, "h", None):
+                pw.add_document(**doc)
         pw.commit()
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(b.Builder, "_write", write_then_die)
+    monkeypatch.setattr(w.WhooshWriter, "write", write_then_die)
     with pytest.raises(KeyboardInterrupt):
         build(ix, [corpus], extract=False)
-    monkeypatch.setattr(b.Builder, "_write", original_write)
-    assert Engine(ix).stats().passages == 4 and Engine(ix).stats().articles == 0
+    monkeypatch.setattr(w.WhooshWriter, "write", original_write)
+    assert open_reader(ix).stats().passages == 4 and open_reader(ix).stats().articles == 0
     s = build(ix, [corpus], extract=False)
     assert s.added == 2
-    engine = Engine(ix)
+    engine = open_reader(ix)
     assert engine.stats().passages == 4
     assert hits(engine, "rocket payloads") == ["launch#2"]
 
@@ -227,7 +234,7 @@ def test_phrases_inside_a_field_group_keep_their_field(tmp_path: Path, fake_nlp:
     write_article(folder, "b.txt", "Reuters wrote that the talks about fishing ended early today.")
     ix = tmp_path / "ix"
     build(ix, [folder])
-    engine = Engine(ix)
+    engine = open_reader(ix)
     assert hits(engine, 'place:(japan OR "north korea") fishing') == ["a#1"]
     assert hits(engine, 'org:(reuters OR "lazarus group")') == ["b#1"]
 
@@ -238,7 +245,7 @@ def test_updates_written_by_two_writer_processes_replace_not_duplicate(
     """Bulk batches go to two Whoosh processes (procs=2); an update through them deletes the old
     passages and facts, and the index ends as a clean build of the new texts would."""
 
-    monkeypatch.setattr(index_build, "PARALLEL_DOCS", 1)  # every batch, even a small one
+    monkeypatch.setattr(store_writer, "PARALLEL_DOCS", 1)  # every batch, even a small one
     folder = tmp_path / "c"
     for i in range(12):
         body = f"Anne Neuberger spoke in Japan, story {i}.\n\nReuters reported it the same day."
@@ -252,9 +259,9 @@ def test_updates_written_by_two_writer_processes_replace_not_duplicate(
     assert (summary.updated, summary.unchanged) == (6, 6)
     clean = tmp_path / "clean"
     build(clean, [folder], workers=1)
-    got, want = Engine(ix), Engine(clean)
+    got, want = open_reader(ix), open_reader(clean)
     assert got.stats() == want.stats()
-    assert got.search("zebrafish").total == 6 and got.search("reuters").total == 6
+    assert got.search(SearchRequest("zebrafish")).total == 6 and got.search(SearchRequest("reuters")).total == 6
     for q in ("zebrafish", "reuters", "neuberger", "kind:QUOTE OR kind:REPORT OR kind:EVENT"):
-        assert got.search(q).total == want.search(q).total, q
+        assert got.search(SearchRequest(q)).total == want.search(SearchRequest(q)).total, q
     assert sorted(f.id for f in got.facts()) == sorted(f.id for f in want.facts())

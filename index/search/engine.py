@@ -1,15 +1,12 @@
-"""The engine's read side, one small seam: search with filters, highlights and facet counts,
-suggestions, and lookups of articles, passages, entities and facts.
+"""The Whoosh engine's read side (:class:`newsdesk.index.seam.Reader`): search with filters,
+highlights and facet counts, suggestions, and lookups of articles, passages, entities and facts.
 
-Everything the app and the command line read goes through :class:`Engine`, so another engine
-(OpenSearch, for corpora beyond one machine) could stand behind the same calls.
 Searchers are per thread (Whoosh searchers are not shared across threads) and refreshed after
 another process commits.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
@@ -20,83 +17,28 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from newsdesk.index.errors import QueryError
-from newsdesk.index.model import Article, Entity, Fact, Mention, Passage, converter
-from newsdesk.index.search.highlight import Span, snippet, spans_for
-from newsdesk.index.search.query import QueryBuilder, query_terms
-from newsdesk.index.store.entities import entity_from_stored, load_analysis
-from newsdesk.index.store.folder import SEP, TYPE_FIELD, open_indexes, read_stamp
 from whoosh import collectors
 from whoosh import query as wq
 from whoosh.util.numeric import to_sortable
 
-
-@attrs.frozen(slots=True)
-class Hit:
-    rank: int
-    article_id: str
-    passage_id: str
-    title: str
-    date: str | None
-    score: float
-    text: str
-    highlights: tuple[Span, ...]
-    snippet: str
-    snippet_highlights: tuple[Span, ...]
-    ordinal: int
-    start: int  # the passage's span in the article text
-    end: int
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "article_id": self.article_id,
-            "passage_id": self.passage_id,
-            "title": self.title,
-            "date": self.date,
-            "score": round(self.score, 4),
-            "text": self.text,
-            "highlights": [
-                {"start": s.start, "end": s.end, "text": self.text[s.start : s.end]}
-                for s in self.highlights
-            ],
-        }
-
-
-@attrs.frozen(slots=True)
-class FacetRow:
-    id: str
-    name: str
-    type: str
-    count: int
-
-
-@attrs.frozen(slots=True)
-class SearchResult:
-    query: str
-    hits: tuple[Hit, ...] = ()
-    total: int = 0
-    facets: dict[str, tuple[FacetRow, ...]] = attrs.Factory(dict)
-    error: str | None = None
-    suggestion: str | None = None
-    fallback: bool = False  # no passage held every word: ranked as a scored OR
-    elapsed_ms: float = 0.0
-    terms: dict[str, set[str]] = attrs.Factory(dict)
-
-
-@attrs.frozen(slots=True)
-class Stats:
-    articles: int
-    passages: int
-    entities: int
-    facts: int
-    nlp: str
-
-
-@attrs.frozen(slots=True)
-class ArticleView:
-    article: Article
-    passages: tuple[Passage, ...]
-    mentions: tuple[Mention, ...]
+from newsdesk.index.errors import QueryError
+from newsdesk.index.model import Analysis, Article, Entity, Fact, Mention, Passage
+from newsdesk.index.seam import (
+    ArticleView,
+    FacetRow,
+    Hit,
+    Reader,
+    SearchRequest,
+    SearchResult,
+    Span,
+    Stats,
+)
+from newsdesk.index.search.highlight import snippet, spans_for
+from newsdesk.index.search.query import QueryBuilder, query_terms
+from newsdesk.index.store.codec import load_analysis, load_fact
+from newsdesk.index.store.entities import entity_from_stored
+from newsdesk.index.store.folder import open_indexes, read_stamp
+from newsdesk.index.store.schema import SEP, TYPE_FIELD
 
 
 def _article(f: dict[str, Any]) -> Article:
@@ -119,7 +61,7 @@ def _passages(f: dict[str, Any]) -> list[Passage]:
     ]
 
 
-def _analysis(f: dict[str, Any]) -> Any:
+def _analysis(f: dict[str, Any]) -> Analysis | None:
     return load_analysis(f["analysis"]) if f.get("analysis") else None
 
 
@@ -207,13 +149,17 @@ def _date_index(s: Any, fieldname: str) -> tuple[list[bytes], list[list[int]]]:
     return keys, [by_term[k] for k in keys]
 
 
-class Engine:
+class WhooshReader(Reader):
     """Read access to a newsdesk index folder."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self.location = str(path)
         self.stamp = read_stamp(self.path)
         self.ix: dict[str, Any] = open_indexes(self.path)
+        # the commit generation of each part when opened (an empty part's reader has none, so
+        # the readers cannot say whether anything changed)
+        self._seen = {n: ix.latest_generation() for n, ix in self.ix.items()}
         self.passage_q = QueryBuilder(self.ix["passages"].schema, ("text", "title"))
         self.fact_q = QueryBuilder(self.ix["facts"].schema, ("text", "title"))
         self._local = threading.local()
@@ -243,13 +189,11 @@ class Engine:
 
     def refresh(self) -> bool:
         """Pick up commits made by another process; True when something changed."""
-        changed = any(
-            self.ix[n].latest_generation() != self._searcher(n).reader().generation()
-            for n in ("passages", "articles", "entities", "facts")
-        )
+        changed = any(ix.latest_generation() != self._seen[n] for n, ix in self.ix.items())
         if changed:
             with self._lock:
                 self.ix = open_indexes(self.path)
+                self._seen = {n: ix.latest_generation() for n, ix in self.ix.items()}
                 self._generation += 1
                 self._entity_names = None
                 self._facet_cache.clear()
@@ -279,21 +223,15 @@ class Engine:
             terms.append(wq.Term("entity", (canon.name if canon else name).lower()))
         return wq.And(terms) if terms else None
 
-    def search(
-        self,
-        text: str,
-        limit: int = 20,
-        offset: int = 0,
-        entities: Sequence[str] = (),
-        facets: bool = True,
-        highlight: bool = True,
-    ) -> SearchResult:
+    def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
+        text, entities = request.text, request.entities
+        limit, offset = request.limit, request.offset
         s = self._searcher("passages")
         try:
             q = self.passage_q.parse(text)
         except QueryError as exc:
-            return SearchResult(query=text, error=str(exc))
+            return SearchResult(request, error=str(exc))
         flt = self.entity_filter(entities)
         fallback = False
         # Required date ranges run as a filter of docnums, cached per searcher: Whoosh would
@@ -310,7 +248,7 @@ class Engine:
             extra = sum(r.boost for r in ranges if r.constantscore)
         # With facets to count (and not cached), one pass collects the top hits and every match:
         # a second pass for the facets would look up every term in every segment again.
-        every = facets and self._facet_key(text, entities) not in self._facet_cache
+        every = request.facets and self._facet_key(request) not in self._facet_cache
         seen: list[int] | None = None
         try:
             results, seen = _run(s, run_q, offset + limit, run_flt, every)
@@ -323,21 +261,21 @@ class Engine:
                     q, results, seen, fallback = q_or, alt, None, True
                     run_q, run_flt, extra = q_or, flt, 0.0
         except Exception as exc:  # a query whoosh accepts but cannot run
-            return SearchResult(query=text, error=f"cannot run the query: {exc}")
-        terms = query_terms(q)
+            return SearchResult(request, error=f"cannot run the query: {exc}")
+        terms = {f: frozenset(v) for f, v in query_terms(q).items()}
         hits = []
         for rank, r in enumerate(results[offset : offset + limit], start=offset + 1):
-            hits.append(self._hit(rank, r, terms, highlight, extra))
+            hits.append(self._hit(rank, r, terms, request.highlight, extra))
         facet_rows: dict[str, tuple[FacetRow, ...]] = {}
-        if facets:  # the facet pass counts the hits too: no separate count
-            total, facet_rows = self._facets(run_q, run_flt, text, entities, seen)
+        if request.facets:  # the facet pass counts the hits too: no separate count
+            total, facet_rows = self._facets(run_q, run_flt, request, seen)
         else:
             total = len(results)
         suggestion = None
         if total == 0:
             suggestion = self.suggest(text)
         return SearchResult(
-            query=text,
+            request,
             hits=tuple(hits),
             total=total,
             facets=facet_rows,
@@ -348,7 +286,12 @@ class Engine:
         )
 
     def _hit(
-        self, rank: int, r: Any, terms: dict[str, set[str]], highlight: bool, extra: float = 0.0
+        self,
+        rank: int,
+        r: Any,
+        terms: dict[str, frozenset[str]],
+        highlight: bool,
+        extra: float = 0.0,
     ) -> Hit:
         text = r["text"]
         spans = spans_for(text, terms) if highlight else []
@@ -369,26 +312,21 @@ class Engine:
             end=r.get("end", 0),
         )
 
-    def highlights(self, text: str, query: str) -> list[Span]:
-        """Hit spans of query in any text (a passage shown in full)."""
-        try:
-            q = self.passage_q.parse(query)
-        except QueryError:
-            return []
-        return spans_for(text, query_terms(q))
+    def highlights(self, text: str, terms: dict[str, frozenset[str]]) -> list[Span]:
+        """Hit spans in any text (a passage shown in full) of a result's query terms."""
+        return spans_for(text, terms)
 
     def _facets(
         self,
         q: wq.Query,
         flt: wq.Query | set[int] | None,
-        text: str,
-        entities: Sequence[str],
+        request: SearchRequest,
         seen: list[int] | None = None,
     ) -> tuple[int, dict[str, tuple[FacetRow, ...]]]:
         """The number of matching passages and the entity counts over them (flt: a filter query,
         or a set of allowed docnums; seen: every matching docnum, when the search collected them).
         """
-        key = self._facet_key(text, entities)
+        key = self._facet_key(request)
         cached = self._facet_cache.get(key)
         if cached is None:
             s = self._searcher("passages")
@@ -419,8 +357,8 @@ class Engine:
             rows.setdefault(typ, []).append(FacetRow(eid, name, typ, n))
         return total, {t: tuple(v) for t, v in rows.items()}
 
-    def _facet_key(self, text: str, entities: Sequence[str]) -> tuple[Any, ...]:
-        return (text, tuple(entities), self._generation)
+    def _facet_key(self, request: SearchRequest) -> tuple[Any, ...]:
+        return (request.scope, self._generation)
 
     def _ents_values(self, s: Any) -> list[bytes]:
         """The entity ids of every passage (the ``ents`` column, by docnum), read once per
@@ -520,7 +458,7 @@ class Engine:
                 return p
         return None
 
-    def analysis(self, article_id: str) -> Any:
+    def analysis(self, article_id: str) -> Analysis | None:
         f = self._article_fields(article_id)
         return None if f is None else _analysis(f)
 
@@ -536,7 +474,9 @@ class Engine:
         if f is None:
             return None
         a = _analysis(f)
-        return ArticleView(_article(f), tuple(_passages(f)), tuple(a.mentions) if a else ())
+        if a is None:
+            return ArticleView(_article(f), tuple(_passages(f)), ())
+        return ArticleView(_article(f), tuple(_passages(f)), tuple(a.mentions), tuple(a.facts))
 
     def resolve_entity(self, name: str) -> Entity | None:
         """The canonical entity a name or alias stands for (the one with most mentions)."""
@@ -593,7 +533,7 @@ class Engine:
         q: wq.Query = wq.And(parts) if parts else wq.Every()
         scored = bool(query and query.strip())
         results = s.search(q, limit=limit if scored else None)
-        facts = [converter.structure(json.loads(r["data"]), Fact) for r in results]
+        facts = [load_fact(r["data"]) for r in results]
         if not scored:
             facts.sort(key=lambda f: (f.article_id, f.evidence.start, f.id))
             if limit is not None:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 
-import attrs
-from newsdesk.index.store.folder import exact_analyzer, stem_analyzer
+from newsdesk.index.seam import Span
+from newsdesk.index.store.schema import exact_analyzer, stem_analyzer
 
 _STEM = stem_analyzer()
 _EXACT = exact_analyzer()
-
-
-@attrs.frozen(slots=True)
-class Span:
-    start: int
-    end: int
 
 
 def _tokens(analyzer: object, text: str) -> list[tuple[str, int, int]]:
@@ -25,7 +20,7 @@ def _tokens(analyzer: object, text: str) -> list[tuple[str, int, int]]:
 
 
 def spans_for(
-    text: str, terms: dict[str, set[str]], fields: Iterable[str] = ("text",)
+    text: str, terms: Mapping[str, AbstractSet[str]], fields: Iterable[str] = ("text",)
 ) -> list[Span]:
     """Character spans in text of the query terms of the given stemmed fields and exact phrases."""
     stems: set[str] = set()

@@ -2,7 +2,7 @@
 
 Whoosh is pure Python: in the app, a search on a worker thread and the screen's painting take
 turns on one interpreter lock, and a 30 ms search took 60-120 ms while the screen repainted. Here
-``Engine.search`` runs in a process of its own (``python -m newsdesk.index.search.proc``, started fresh: the
+``Reader.search`` runs in a process of its own (``python -m newsdesk.index.search.proc``, started fresh: the
 app has threads, so it is never forked), on its own searcher over the same index folder; the
 caller's thread waits on a socket, which releases the lock. Only ``search`` goes there; everything
 else stays in-process.
@@ -25,7 +25,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from newsdesk.index.search.engine import Engine, SearchResult
+from newsdesk.index.engines import open_reader
+from newsdesk.index.seam import SearchRequest, SearchResult
 
 
 class SearchProcessDown(Exception):
@@ -35,8 +36,8 @@ class SearchProcessDown(Exception):
 def _serve(path: str, conn: Any) -> None:
     """The child: open the engine, say so, answer requests until the socket closes."""
     try:
-        engine = Engine(path)
-        engine.search("")  # warm: open the searchers and the columns the facets read
+        engine = open_reader(path)
+        engine.search(SearchRequest(""))  # warm: open the searchers and the columns the facets read
     except Exception as exc:
         conn.send(("failed", repr(exc)))
         return
@@ -49,18 +50,18 @@ def _serve(path: str, conn: Any) -> None:
             return
         if request is None:
             return
-        want_generation, kwargs = request
+        want_generation, search = request
         try:
             if want_generation != generation:
                 engine.refresh()
                 generation = want_generation
-            conn.send(("ok", engine.search(**kwargs)))
+            conn.send(("ok", engine.search(search)))
         except Exception as exc:  # tell the parent, keep serving
             conn.send(("error", repr(exc)))
 
 
 class SearchProcess:
-    """A child process answering ``Engine.search`` for one index folder."""
+    """A child process answering ``Reader.search`` for one index."""
 
     def __init__(self, path: Path | str) -> None:
         ours, theirs = socket.socketpair()
@@ -97,13 +98,13 @@ class SearchProcess:
                     self._state = "down"
         return self._state == "ready"
 
-    def search(self, generation: int, **kwargs: Any) -> SearchResult:
-        """Engine.search(**kwargs) in the child, on the parent's index generation."""
+    def search(self, generation: int, request: SearchRequest) -> SearchResult:
+        """Reader.search(request) in the child, on the parent's index generation."""
         if not self.ready():
             raise SearchProcessDown("the search process is not ready")
         with self._lock:
             try:
-                self._conn.send((generation, kwargs))
+                self._conn.send((generation, request))
                 kind, value = self._conn.recv()
             except (EOFError, OSError) as exc:
                 self._state = "down"

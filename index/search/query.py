@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsdesk.index.errors import QueryError
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.query import spans
+
+from newsdesk.index.errors import QueryError
 
 FIELD_ALIASES = {
     "people": "person",

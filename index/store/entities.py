@@ -11,17 +11,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from newsdesk.index.model import Analysis, Entity, converter, to_dict
-from newsdesk.index.store.folder import COMPOUND
-
-
-def dump_analysis(analysis: Analysis) -> str:
-    return json.dumps(to_dict(analysis), ensure_ascii=False, separators=(",", ":"))
-
-
-def load_analysis(data: str) -> Analysis:
-    result: Analysis = converter.structure(json.loads(data), Analysis)
-    return result
+from newsdesk.index.model import Analysis, Entity
+from newsdesk.index.store.codec import load_analysis
+from newsdesk.index.store.schema import COMPOUND
 
 
 def _empty(e: Entity) -> dict[str, Any]:

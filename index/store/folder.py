@@ -1,9 +1,5 @@
-"""The Whoosh store on disk: schemas, opening and creating, the format stamp and the writer lock.
-
-One folder holds four Whoosh indexes (Whoosh's ``indexname``): ``passages`` (what search runs on),
-``articles`` (metadata, text, content hash and the stored extraction of each article), ``entities``
-(canonical entities with aliases and counts, merged across articles) and ``facts``.
-Only the classic Whoosh 2.7 API is used, so whoosh3 and whoosh-reloaded are interchangeable.
+"""An index folder on disk: the format stamp, opening and creating the four Whoosh indexes, and
+the one-writer lock.
 """
 
 from __future__ import annotations
@@ -17,114 +13,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from newsdesk.index import FORMAT_VERSION
-from newsdesk.index.errors import IndexBusy, IndexMissing, IndexVersionMismatch, NewsdeskError
-from whoosh import columns, fields, index
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh import index
 
+from newsdesk.index.errors import IndexBusy, IndexMissing, IndexVersionMismatch, NewsdeskError
+from newsdesk.index.store.schema import INDEXES, SCHEMAS
+
+# The on-disk format; a folder of another version is refused with the command that rebuilds it.
+FORMAT_VERSION = 1
 STAMP = "newsdesk.json"
 LOCK = "newsdesk-write.lock"
-INDEXES = ("passages", "articles", "entities", "facts")
-ENTITY_FIELDS = ("person", "org", "place", "misc")  # plus "entity", which holds them all
-TYPE_FIELD = {"PERSON": "person", "ORG": "org", "PLACE": "place", "MISC": "misc"}
-SEP = "\x1f"  # separates values in column fields
-# Segments are written as separate files (compound=False), not one compound file: whoosh3 copies
-# a compound segment's postings and term index into memory when a reader opens it (BytesIO over
-# the mmap), which cost the app ~420 MB on the Reuters index; separate files are read on demand.
-# Every writer passes it.
-COMPOUND = False
-
-
-def stem_analyzer() -> Any:
-    return StemmingAnalyzer(cachesize=50000)
-
-
-def exact_analyzer() -> Any:
-    return StandardAnalyzer(stoplist=None)
-
-
-def _keywords() -> fields.KEYWORD:
-    return fields.KEYWORD(lowercase=True, commas=True, scorable=False)
-
-
-def passage_schema() -> fields.Schema:
-    return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
-        article_id=fields.ID(stored=True),
-        ordinal=fields.NUMERIC(stored=True),
-        start=fields.NUMERIC(stored=True),
-        end=fields.NUMERIC(stored=True),
-        text=fields.TEXT(analyzer=stem_analyzer(), stored=True, spelling=True, phrase=True),
-        exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True),
-        title=fields.TEXT(analyzer=stem_analyzer(), stored=True, field_boost=1.5),
-        title_exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True, field_boost=1.5),
-        date=fields.DATETIME(stored=True),
-        hash=fields.ID(stored=True),
-        person=_keywords(),
-        org=_keywords(),
-        place=_keywords(),
-        misc=_keywords(),
-        entity=_keywords(),
-        kind=_keywords(),
-        who=_keywords(),
-        ents=fields.COLUMN(columns.VarBytesColumn()),
-    )
-
-
-def article_schema() -> fields.Schema:
-    return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
-        path=fields.ID(stored=True),
-        hash=fields.ID(stored=True),
-        title=fields.STORED(),
-        date=fields.STORED(),
-        source=fields.STORED(),
-        license=fields.STORED(),
-        text=fields.STORED(),
-        analysis=fields.STORED(),
-        passages=fields.STORED(),
-    )
-
-
-def entity_schema() -> fields.Schema:
-    return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
-        name=fields.TEXT(stored=True),
-        type=fields.ID(stored=True),
-        aliases=fields.TEXT(),
-        names=_keywords(),
-        article=_keywords(),
-        data=fields.STORED(),
-    )
-
-
-def fact_schema() -> fields.Schema:
-    return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
-        article_id=fields.ID(stored=True),
-        passage_id=fields.ID(stored=True),
-        kind=_keywords(),
-        who=_keywords(),
-        entity=_keywords(),
-        person=_keywords(),
-        org=_keywords(),
-        place=_keywords(),
-        misc=_keywords(),
-        text=fields.TEXT(analyzer=stem_analyzer(), spelling=True),
-        exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True),
-        title=fields.TEXT(analyzer=stem_analyzer()),
-        title_exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True),
-        date=fields.DATETIME(stored=True),
-        data=fields.STORED(),
-    )
-
-
-SCHEMAS: dict[str, Callable[[], fields.Schema]] = {
-    "passages": passage_schema,
-    "articles": article_schema,
-    "entities": entity_schema,
-    "facts": fact_schema,
-}
 
 
 def read_stamp(path: Path) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+
 from newsdesk.index.ingest.sources import Problem, read_paths
 from newsdesk.index.model import Article
 
@@ -312,15 +313,16 @@ def time_queries(
     The warm-up query (not in the set) opens the searchers and loads the entity names, as the
     app does when it opens; the facet cache is keyed by query, so no measured query hits it.
     """
-    from newsdesk.index.search.engine import Engine
+    from newsdesk.index.engines import open_reader
+    from newsdesk.index.seam import SearchRequest
 
-    engine = Engine(index_dir)
+    engine = open_reader(index_dir)
     for w in warmup:
-        engine.search(w, limit=limit)
+        engine.search(SearchRequest(w, limit=limit))
     ms, totals, errors = [], [], []
     for q in queries:
         started = time.perf_counter()
-        res = engine.search(q, limit=limit, facets=True, highlight=True)
+        res = engine.search(SearchRequest(q, limit=limit, facets=True, highlight=True))
         ms.append((time.perf_counter() - started) * 1000)
         totals.append(res.total)
         if res.error:
@@ -345,7 +347,7 @@ def fts5_available() -> bool:
 def _passage_rows(index_dir: Path) -> Iterable[tuple[Any, ...]]:
     """(text, title, person, org, place, misc, entity, id, article_id, date) for every passage in
     the built index: the very passages Whoosh holds, with the entities extraction found."""
-    from newsdesk.index.store.entities import load_analysis
+    from newsdesk.index.store.codec import load_analysis
     from newsdesk.index.store.folder import open_indexes
 
     ix = open_indexes(index_dir)
