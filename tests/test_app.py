@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from newsdesk.tui.screens.main import MainScreen
 from newsdesk.tui.widgets.facts import FactList
 from newsdesk.tui.widgets.passage import PassageView
@@ -125,7 +126,7 @@ async def test_stale_results_are_dropped(make_app) -> None:
         ledger = screen.result
         screen = await type_query(pilot, "cyber")
         assert ledger is not None
-        screen._show_result(("ledger", ()), ledger)  # a late answer to an old query
+        screen._show_result(ledger.request, ledger)  # a late answer to an old query
         await pilot.pause()
         assert screen.query_one(ResultsList).total == 6
         assert screen.result is not None and screen.result.query == "cyber"

@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from newsdesk.index.search.query import QueryBuilder
-from newsdesk.index.store.folder import passage_schema
+from newsdesk.index.store.schema import passage_schema
 from newsdesk.index.tools import bench as bm
 from newsdesk.tui import bench
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from newsdesk.index.extract.dates import article_when, fact_date, resolve
 from newsdesk.index.model import When
 

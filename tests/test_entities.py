@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from newsdesk.index.extract import entities as E
 from newsdesk.index.extract import nlp
 from newsdesk.index.model import Article, Entity, Passage

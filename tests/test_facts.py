@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from newsdesk.index.extract.facts import extract_facts
 from newsdesk.index.ingest.passages import split_passages
 from newsdesk.index.model import Article, Fact, Mention

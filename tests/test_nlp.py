@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from newsdesk.index.extract import nlp
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from newsdesk.index.ingest.passages import split_passages
 from newsdesk.index.ingest.sources import read_paths
 from newsdesk.index.model import Article

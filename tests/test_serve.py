@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from newsdesk.tui.cli import main
 
 from .conftest import REPO, write_article

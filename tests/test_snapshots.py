@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+
 from newsdesk.tui.screens.main import MainScreen
 
 from .conftest import settle

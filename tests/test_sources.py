@@ -9,6 +9,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+
 from newsdesk.index.ingest import sources
 from newsdesk.index.ingest.sources import Problem, SourceError, parse_date, read_file, read_paths
 from newsdesk.index.model import Article

@@ -21,7 +21,7 @@ def newsdesk_command() -> list[str]:
     script = Path(sys.executable).with_name("newsdesk")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+    return [sys.executable, "-c", "import sys; from newsdesk.tui.cli import main; sys.exit(main())"]
 
 
 def test_newsdesk_in_tmux(app_index: Path, tmp_path: Path) -> None:

@@ -17,19 +17,21 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+from textual import work
+from textual.app import App
 
 from newsdesk.tui.commands import NewsdeskCommands
 from newsdesk.tui.history import History, history_path
 from newsdesk.tui.keymap import APP_KEYS, bindings, load_config
 from newsdesk.tui.paths import seeds_dir
 from newsdesk.tui.screens.main import MainScreen
-from textual import work
-from textual.app import App
 
 if TYPE_CHECKING:
-    from newsdesk.index.search.engine import Engine, SearchResult, Stats
+    from newsdesk.index.seam import Reader, SearchRequest, SearchResult, Stats
     from newsdesk.index.search.proc import SearchProcess
+    from newsdesk.tui.screens.host import Host
 
 T = TypeVar("T")
 
@@ -66,7 +68,7 @@ class NewsdeskApp(App[int]):
         self.config = load_config(config_path)
         self.history = History(history_file if history_file is not None else history_path())
         self.watch_seconds = watch_seconds
-        self.engine: Engine | None = None
+        self.engine: Reader | None = None
         # searches in a child process (newsdesk.index.search.proc) once it is up; run() turns it on
         self.search_process = search_process
         self._search_proc: SearchProcess | None = None
@@ -139,15 +141,15 @@ class NewsdeskApp(App[int]):
 
     # -- the engine --------------------------------------------------------------------------------
 
-    def call_engine(self, fn: Callable[[Engine], T]) -> T:
+    def call_engine(self, fn: Callable[[Reader], T]) -> T:
         """Run fn(engine) on the engine thread and wait for it (call from a worker thread)."""
         engine = self.engine
         if engine is None:
             raise NoIndex("no index is open")
         return self._executor.submit(fn, engine).result()
 
-    def search(self, **kwargs: Any) -> SearchResult:
-        """Engine.search (call from a worker thread): in the search process when it is up, so
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Reader.search (call from a worker thread): in the search process when it is up, so
         that it runs beside the painting instead of taking turns with it; else on the engine
         thread."""
         engine = self.engine
@@ -158,10 +160,10 @@ class NewsdeskApp(App[int]):
             from newsdesk.index.search.proc import SearchProcessDown
 
             try:
-                return proc.search(engine.generation, **kwargs)
+                return proc.search(engine.generation, request)
             except SearchProcessDown:
                 pass  # the in-process engine answers
-        return self._executor.submit(lambda: engine.search(**kwargs)).result()
+        return self._executor.submit(engine.search, request).result()
 
     def _start_search_process(self, index_dir: Path) -> None:
         self._stop_search_process()
@@ -187,11 +189,11 @@ class NewsdeskApp(App[int]):
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open(self, index_dir: Path) -> None:
+        from newsdesk.index.engines import open_reader
         from newsdesk.index.errors import IndexMissing, NewsdeskError
-        from newsdesk.index.search.engine import Engine
 
-        def open_engine() -> tuple[Engine, Stats]:
-            engine = Engine(index_dir)
+        def open_engine() -> tuple[Reader, Stats]:
+            engine = open_reader(index_dir)
             return engine, engine.stats()
 
         try:
@@ -217,7 +219,7 @@ class NewsdeskApp(App[int]):
         self.main.topbar.counts = "building the index from the bundled seed articles…"
         self.main.passage.show_message("Building the index from the bundled seed articles…")
 
-    def _opened(self, index_dir: Path, engine: Engine, stats: Stats) -> None:
+    def _opened(self, index_dir: Path, engine: Reader, stats: Stats) -> None:
         self.index_dir = index_dir
         old, self.engine = self.engine, engine
         if old is not None:
@@ -239,7 +241,7 @@ class NewsdeskApp(App[int]):
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh(self, manual: bool) -> None:
-        def check(e: Engine) -> tuple[bool, Stats]:
+        def check(e: Reader) -> tuple[bool, Stats]:
             return e.refresh(), e.stats()
 
         try:
@@ -269,6 +271,13 @@ class NewsdeskApp(App[int]):
             self._refresh(False)
 
 
+if TYPE_CHECKING:
+
+    def _is_host(app: NewsdeskApp) -> Host:
+        """For mypy: the app is what the main screen needs of it (screens.host.Host)."""
+        return app
+
+
 def build_seeds(index_dir: Path) -> str | None:
     """Index the bundled seeds with the command line in a child process; a problem or None.
 
@@ -277,7 +286,7 @@ def build_seeds(index_dir: Path) -> str | None:
     seeds = seeds_dir()
     if seeds is None:
         return "no bundled seeds to build the index from"
-    code = "import sys; from tui.cli import main; sys.exit(main())"
+    code = "import sys; from newsdesk.tui.cli import main; sys.exit(main())"
     cmd = [sys.executable, "-c", code, "index", str(seeds), "--index", str(index_dir)]
     try:
         proc = subprocess.run(

@@ -7,15 +7,17 @@ stdout holds only results (and only JSON under ``--json``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from newsdesk.index.errors import IndexMissing, NewsdeskError
+from newsdesk.index.seam import Reader, SearchRequest
 from newsdesk.tui import paths
 from newsdesk.tui.output import console, flat, marked
 from newsdesk.tui.safe import one_line, printable
@@ -40,10 +42,10 @@ def _index_dir(args: argparse.Namespace) -> Path:
     return Path(args.index).expanduser() if args.index else paths.default_index()
 
 
-def _engine(args: argparse.Namespace) -> Any:
-    from newsdesk.index.search.engine import Engine
+def _engine(args: argparse.Namespace) -> Reader:
+    from newsdesk.index.engines import open_reader
 
-    return Engine(_index_dir(args))
+    return open_reader(_index_dir(args))
 
 
 _C1 = {c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), 0x2028, 0x2029)}
@@ -81,6 +83,8 @@ def cmd_index(args: argparse.Namespace) -> int:
             f"waiting up to {args.wait:g}s for another process writing this index…"
         ),
     }
+    progress: Callable[[int, int], None] | None = None
+    bar: Any = contextlib.nullcontext()
     if use_bar:
         from rich.progress import (
             BarColumn,
@@ -102,25 +106,13 @@ def cmd_index(args: argparse.Namespace) -> int:
         )
         task = bar.add_task("index", total=None)
 
-        def progress(done: int, total: int) -> None:
+        def update(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total or None)
 
-        with bar:
-            summary = build(
-                index_dir,
-                args.paths,
-                extract=extract,
-                prune=args.prune,
-                progress=progress,
-                **opts,
-            )
-    else:
+        progress = update
+    with bar:
         summary = build(
-            index_dir,
-            args.paths,
-            extract=extract,
-            prune=args.prune,
-            **opts,
+            index_dir, args.paths, extract=extract, prune=args.prune, progress=progress, **opts
         )
     for p in summary.problems:
         _warn(str(p))
@@ -153,7 +145,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     engine = _engine(args)
     query = " ".join(args.query)
     result = engine.search(
-        query, limit=args.limit, entities=args.entity or (), facets=False, highlight=True
+        SearchRequest(
+            query, tuple(args.entity or ()), limit=args.limit, facets=False, highlight=True
+        )
     )
     if result.error:
         raise CliError(result.error)
@@ -236,10 +230,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from newsdesk.tui.export import export
 
     engine = _engine(args)
-    query = " ".join(args.query)
+    request = SearchRequest(" ".join(args.query))
     out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
-        n = export(engine, args.what, query, args.format, out, entity=args.entity)
+        n = export(engine, args.what, request, args.format, out, entity=args.entity)
     finally:
         if args.output:
             out.close()
@@ -252,9 +246,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def ensure_index(index_dir: Path) -> None:
     """Build the index from the bundled seeds when it is missing."""
-    from newsdesk.index.store.folder import STAMP
+    from newsdesk.index.engines import index_exists
 
-    if (index_dir / STAMP).exists():
+    if index_exists(index_dir):
         return
     seeds = paths.seeds_dir()
     if seeds is None:

@@ -8,19 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING
 
-from newsdesk.index.model import ENTITY_TYPES
-from newsdesk.tui.export import FORMATS, WHATS
-from newsdesk.tui.safe import one_line
-from newsdesk.tui.widgets.marks import GLYPH
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-if TYPE_CHECKING:
-    from newsdesk.tui.screens.main import MainScreen
+from newsdesk.index.model import ENTITY_TYPES
+from newsdesk.tui.safe import one_line
+from newsdesk.tui.screens.main import MainScreen
+from newsdesk.tui.widgets.marks import GLYPH
 
-FORMAT_NAMES = {"jsonl": "JSON Lines", "csv": "CSV", "md": "Markdown"}
 MAX_ENTITIES = 60
 
 
@@ -28,8 +24,6 @@ class NewsdeskCommands(Provider):
     """Commands of the main screen."""
 
     def _screen(self) -> MainScreen | None:
-        from newsdesk.tui.screens.main import MainScreen
-
         screen = self.screen
         return screen if isinstance(screen, MainScreen) else None
 
@@ -59,7 +53,7 @@ class NewsdeskCommands(Provider):
         )
         yield "Refresh the index", "Pick up articles indexed since", screen.action_refresh_index
         yield "Open another index…", "Switch to another index folder", screen.ask_open_index
-        for name, callback, help_text in export_commands(screen):
+        for name, callback, help_text in screen.export_commands():
             yield name, help_text, callback
 
     def _entities(self) -> Iterator[tuple[Content, str, Callable[[], object]]]:
@@ -86,19 +80,6 @@ class NewsdeskCommands(Provider):
             score = matcher.match("Filter by " + name)
             if score > 0:
                 yield Hit(score, prompt, callback, text="Filter by " + name)
-
-
-def export_commands(screen: MainScreen) -> list[tuple[str, Callable[[], object], str]]:
-    """(name, callback, help) of every export: what × format."""
-    return [
-        (
-            f"Export {what} as {FORMAT_NAMES[fmt]}",
-            partial(screen.ask_export, what, fmt),
-            f"Write the current {what} to a .{fmt} file",
-        )
-        for what in WHATS
-        for fmt in FORMATS
-    ]
 
 
 def _highlight(matcher: object, name: str) -> Content:

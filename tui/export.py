@@ -16,11 +16,13 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
+import attrs
+
 from newsdesk.index.model import Entity, Fact, to_dict
 from newsdesk.tui.safe import printable
 
 if TYPE_CHECKING:
-    from newsdesk.index.search.engine import Engine
+    from newsdesk.index.seam import Reader, SearchRequest
 
 WHATS = ("results", "entities", "facts")
 FORMATS = ("jsonl", "csv", "md")
@@ -93,13 +95,12 @@ def entity_json(entity: Entity, count: int | None = None) -> dict[str, Any]:
     return row
 
 
-def result_rows(
-    engine: Engine, query: str, entities: tuple[str, ...] = ()
-) -> Iterator[dict[str, Any]]:
-    """Every hit of the query, best first, in pages."""
+def result_rows(engine: Reader, request: SearchRequest) -> Iterator[dict[str, Any]]:
+    """Every hit of the search, best first, in pages."""
     offset = 0
+    request = attrs.evolve(request, facets=False, highlight=True)
     while True:
-        res = engine.search(query, limit=PAGE, offset=offset, entities=entities, facets=False)
+        res = engine.search(request.page(offset, PAGE))
         if res.error:
             from newsdesk.index.errors import QueryError
 
@@ -113,15 +114,13 @@ def result_rows(
             return
 
 
-def entity_rows(
-    engine: Engine, query: str, entities: tuple[str, ...] = ()
-) -> Iterator[dict[str, Any]]:
-    """Entities of the corpus (no query), or of the query's results with their counts there."""
-    if not query.strip() and not entities:
+def entity_rows(engine: Reader, request: SearchRequest) -> Iterator[dict[str, Any]]:
+    """Entities of the corpus (no query), or of the search's results with their counts there."""
+    if not request.text.strip() and not request.entities:
         for e in engine.entities():
             yield entity_json(e)
         return
-    res = engine.search(query, limit=1, entities=entities, facets=True, highlight=False)
+    res = engine.search(attrs.evolve(request, limit=1, offset=0, facets=True, highlight=False))
     if res.error:
         from newsdesk.index.errors import QueryError
 
@@ -134,37 +133,39 @@ def entity_rows(
         yield entity_json(e, r.count)
 
 
-def fact_rows(engine: Engine, query: str, entity: str | None = None) -> Iterator[dict[str, Any]]:
+def fact_rows(engine: Reader, query: str, entity: str | None = None) -> Iterator[dict[str, Any]]:
     for f in engine.facts(query or None, entity=entity):
         yield fact_json(f)
 
 
 def export(
-    engine: Engine,
+    engine: Reader,
     what: str,
-    query: str,
+    request: SearchRequest,
     fmt: str,
     out: TextIO,
     entity: str | None = None,
-    entities: tuple[str, ...] = (),
 ) -> int:
-    """Write the rows of what (results | entities | facts) for query to out; the number of rows.
+    """Write the rows of what (results | entities | facts) for a search to out; the number of
+    rows.
 
     entity narrows results and entities to passages mentioning it, and facts to facts about it;
-    entities (the app's filter chips) narrow results and entities to passages mentioning them all.
+    the request's entities (the app's filter chips) narrow results and entities to passages
+    mentioning them all.
     Raises ValueError for an unknown what or fmt and index.errors.QueryError for a bad query.
     """
     if what not in WHATS:
         raise ValueError(f"cannot export {what!r}: choose one of {', '.join(WHATS)}")
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    query = query or ""
-    ents = tuple(dict.fromkeys(((entity,) if entity else ()) + tuple(entities)))
+    query = request.text
+    ents = tuple(dict.fromkeys(((entity,) if entity else ()) + request.entities))
+    request = attrs.evolve(request, entities=ents)
     if what == "results":
-        rows: Iterator[dict[str, Any]] = result_rows(engine, query, ents)
+        rows: Iterator[dict[str, Any]] = result_rows(engine, request)
         columns: tuple[str, ...] = RESULT_COLUMNS
     elif what == "entities":
-        rows, columns = entity_rows(engine, query, ents), ENTITY_COLUMNS
+        rows, columns = entity_rows(engine, request), ENTITY_COLUMNS
     else:
         rows, columns = (
             fact_rows(engine, query, entity or (ents[0] if ents else None)),

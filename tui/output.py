@@ -12,10 +12,11 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from newsdesk.index.search.highlight import Span
-from newsdesk.tui.safe import printable
 from rich.console import Console
 from rich.text import Text
+
+from newsdesk.index.seam import Span
+from newsdesk.tui.safe import printable
 
 
 def console(file: TextIO | None = None) -> Console:

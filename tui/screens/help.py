@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from newsdesk.tui.keymap import help_rows
-from newsdesk.tui.widgets.marks import GLYPH, LABEL, MARK_CLASSES, MUTED, TITLE, TYPE_LABEL
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from newsdesk.tui.keymap import help_rows
+from newsdesk.tui.widgets.marks import GLYPH, LABEL, MARK_CLASSES, MUTED, TITLE, TYPE_LABEL
 
 SYNTAX = (
     ("cyber theft", "passages with both words (else either, ranked)"),

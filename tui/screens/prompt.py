@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from newsdesk.tui.safe import one_line
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+from newsdesk.tui.safe import one_line
 
 
 class PromptScreen(ModalScreen[str | None]):

@@ -7,12 +7,9 @@ query is empty). Each name is followed by its type glyph, so the type reads with
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsdesk.index.model import ENTITY_TYPES
-from newsdesk.tui.keymap import LIST_KEYS, bindings
-from newsdesk.tui.safe import one_line
-from newsdesk.tui.widgets.marks import GLYPH, MUTED, TYPE_LABEL, TYPE_STYLE
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -20,8 +17,13 @@ from textual.message import Message
 from textual.widgets import OptionList, Tab, Tabs
 from textual.widgets.option_list import Option
 
+from newsdesk.index.model import ENTITY_TYPES
+from newsdesk.tui.keymap import LIST_KEYS, bindings
+from newsdesk.tui.safe import one_line
+from newsdesk.tui.widgets.marks import GLYPH, MUTED, TYPE_LABEL, TYPE_STYLE
+
 if TYPE_CHECKING:
-    from newsdesk.index.search.engine import FacetRow
+    from newsdesk.index.seam import FacetRow
 
 NOUNS = {
     "PERSON": ("person", "people"),
@@ -57,12 +59,11 @@ class EntityList(OptionList):
 class EntityPane(Vertical):
     """Tabs of entity types over the entities of the current results."""
 
+    @dataclass
     class Chosen(Message):
         """An entity was chosen (enter or click): filter by it."""
 
-        def __init__(self, row: FacetRow) -> None:
-            super().__init__()
-            self.row = row
+        row: FacetRow
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

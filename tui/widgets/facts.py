@@ -8,17 +8,19 @@ entity mentions marked. The list holds the facts of the selected passage or of a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from newsdesk.index.model import Fact, Mention, When
-from newsdesk.tui.keymap import LIST_KEYS, bindings
-from newsdesk.tui.safe import one_line
-from newsdesk.tui.widgets.marks import KIND, LABEL, MUTED, WHEN, Mark, join, marked, mention_mark
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from newsdesk.index.model import Fact, Mention, When
+from newsdesk.tui.keymap import LIST_KEYS, bindings
+from newsdesk.tui.safe import one_line
+from newsdesk.tui.widgets.marks import KIND, LABEL, MUTED, WHEN, Mark, join, marked, mention_mark
 
 STATEMENT_WIDTH = 160
 
@@ -127,17 +129,17 @@ class FactDetail(Static):
 class FactPane(Vertical):
     """The selected fact over the list of facts in scope."""
 
+    @dataclass
     class Highlighted(Message):
-        def __init__(self, fact: Fact | None) -> None:
-            super().__init__()
-            self.fact = fact
+        """The cursor moved to a fact (None: the list is empty)."""
 
+        fact: Fact | None
+
+    @dataclass
     class Chosen(Message):
         """Enter or click on a fact: show its evidence."""
 
-        def __init__(self, fact: Fact) -> None:
-            super().__init__()
-            self.fact = fact
+        fact: Fact
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

@@ -17,8 +17,9 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 
 import attrs
-from newsdesk.tui.safe import printable
 from textual.content import Content, Span
+
+from newsdesk.tui.safe import printable
 
 GLYPH = {"PERSON": "◆", "ORG": "▲", "PLACE": "●", "MISC": "■"}
 TYPE_LABEL = {"PERSON": "People", "ORG": "Orgs", "PLACE": "Places", "MISC": "Misc"}

@@ -11,9 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import attrs
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual.binding import Binding
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
 from newsdesk.index.model import Article, Evidence, Mention, Passage
 from newsdesk.tui.keymap import PASSAGE_KEYS, bindings
 from newsdesk.tui.widgets.marks import (
@@ -26,17 +36,9 @@ from newsdesk.tui.widgets.marks import (
     marked,
     mention_mark,
 )
-from rich.cells import cell_len
-from rich.segment import Segment
-from textual.binding import Binding
-from textual.content import Content
-from textual.geometry import Size
-from textual.message import Message
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
 if TYPE_CHECKING:
-    from newsdesk.index.search.highlight import Span as TextSpan
+    from newsdesk.index.seam import Span as TextSpan
 
 _TOKEN = re.compile(r"\S+|\s+")
 
@@ -118,11 +120,12 @@ class PassageView(ScrollView, can_focus=True):
         Binding("pagedown,space", "page_down", show=False),
     ]
 
+    @dataclass
     class HitMoved(Message):
-        def __init__(self, index: int, total: int) -> None:
-            super().__init__()
-            self.index = index
-            self.total = total
+        """n or N moved to another hit: its index among the total."""
+
+        index: int
+        total: int
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

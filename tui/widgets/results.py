@@ -7,18 +7,20 @@ for the next page (``NeedMore``) when the cursor comes near the end.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsdesk.tui.keymap import LIST_KEYS, bindings
-from newsdesk.tui.safe import one_line
-from newsdesk.tui.widgets.marks import MUTED, TITLE, hit_mark, marked
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from newsdesk.tui.keymap import LIST_KEYS, bindings
+from newsdesk.tui.safe import one_line
+from newsdesk.tui.widgets.marks import MUTED, TITLE, hit_mark, marked
+
 if TYPE_CHECKING:
-    from newsdesk.index.search.engine import Hit
+    from newsdesk.index.seam import Hit
 
 NEAR_END = 10
 SNIPPET_LINES = 3
@@ -49,12 +51,11 @@ class ResultsList(OptionList):
 
     BINDINGS = bindings(LIST_KEYS)
 
+    @dataclass
     class NeedMore(Message):
         """The cursor is near the end and more hits exist."""
 
-        def __init__(self, have: int) -> None:
-            super().__init__()
-            self.have = have
+        have: int
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, markup=False)

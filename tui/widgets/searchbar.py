@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from newsdesk.tui.history import History
-from newsdesk.tui.keymap import SEARCH_KEYS, bindings
-from newsdesk.tui.safe import one_line
-from newsdesk.tui.widgets.marks import ERROR, MUTED, SUGGEST, TITLE
+from dataclasses import dataclass
+
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Static
+
+from newsdesk.tui.history import History
+from newsdesk.tui.keymap import SEARCH_KEYS, bindings
+from newsdesk.tui.safe import one_line
+from newsdesk.tui.widgets.marks import ERROR, MUTED, SUGGEST, TITLE
 
 
 class TopBar(Widget):
@@ -69,10 +72,11 @@ class SearchBox(Input):
 class Chip(Static):
     """An entity filter; a click removes it."""
 
+    @dataclass
     class Remove(Message):
-        def __init__(self, name: str) -> None:
-            super().__init__()
-            self.name = name
+        """The chip was clicked: remove its entity filter."""
+
+        name: str
 
     def __init__(self, name: str, glyph: str) -> None:
         super().__init__(Content(f"entity:“{one_line(name, 40)}” {glyph} ✕"), classes="chip")
@@ -85,10 +89,11 @@ class Chip(Static):
 class MessageLine(Static):
     """An error, a 'did you mean' (a click applies it), or a note about the results."""
 
+    @dataclass
     class Apply(Message):
-        def __init__(self, suggestion: str) -> None:
-            super().__init__()
-            self.suggestion = suggestion
+        """The suggestion was clicked: search for it."""
+
+        suggestion: str
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
