@@ -29,6 +29,7 @@ from typing import Any
 import attrs
 
 from newsdesk.index.extract.analyze import Analyzer, extraction_mode
+from newsdesk.index.ingest.dedupe import Deduper
 from newsdesk.index.ingest.passages import split_passages
 from newsdesk.index.ingest.sources import Problem, SourceError, read_paths
 from newsdesk.index.model import Analysis, Article, Passage
@@ -58,6 +59,8 @@ class Summary:
     words: int = 0
     problems: list[Problem] = attrs.Factory(list)
     missing_ids: list[str] = attrs.Factory(list)
+    duplicates: int = 0  # articles whose text another article has (exact copies)
+    near_duplicates: int = 0  # articles grouped with a nearly identical one
     mode: str = "off"
     seconds: float = 0.0
 
@@ -67,7 +70,9 @@ class Summary:
         return d
 
 
-ProgressFn = Callable[[int, int], None]
+# progress(done, total, articles): characters of the articles finished (extracted and written,
+# or found unchanged) out of those of every file given, and the articles written so far
+ProgressFn = Callable[[int, int, int], None]
 
 
 def content_hash(article: Article, mode: str) -> str:
@@ -75,8 +80,26 @@ def content_hash(article: Article, mode: str) -> str:
     for part in (article.title, article.date or "", article.source, article.license, article.text):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
+    prov = provenance_key(article)
+    if prov:  # only formats with provenance: the text formats' hashes stay as they were
+        h.update(prov.encode("utf-8", "surrogatepass"))
     h.update(f"{mode}:{EXTRACTOR_VERSION}".encode())
     return h.hexdigest()[:32]
+
+
+def provenance_key(article: Article) -> str:
+    """The provenance and duplicate group of an article, for its content hash ("" when none)."""
+    group = article.group if article.group != article.id else ""
+    parts = (
+        article.url,
+        article.publisher,
+        article.author,
+        article.captured or "",
+        article.locator,
+        ",".join(map(str, article.pages)),
+        group,
+    )
+    return "\x00".join(parts) if any(parts) else ""
 
 
 def file_of(path: str) -> str:
@@ -86,8 +109,10 @@ def file_of(path: str) -> str:
 
 
 def _abspath(path: str) -> str:
+    """The path with symbolic links resolved: a folder indexed through a linked path keeps its
+    ids."""
     f = file_of(path)
-    return os.path.abspath(f) + path[len(f) :]
+    return os.path.realpath(f) + path[len(f) :]
 
 
 @attrs.define
@@ -115,8 +140,10 @@ class Builder:
         extract: bool = True,
         workers: int = 0,
         commit_every: int = 500,
+        part: tuple[int, int] | None = None,
     ) -> None:
         self.writer = writer
+        self.part = part  # (K, N): only the articles of share K of N (see in_part)
         self.extract = extract
         self.workers = workers
         self.commit_every = commit_every
@@ -145,13 +172,16 @@ class Builder:
                 raise SourceError(f"{p}: no such file or folder")
         summary = Summary(mode=self.mode)
         total = sum(_size(Path(p)) for p in paths)
-        done = 0
+        self._progress = progress
+        self._total = total
+        self._finished = 0  # characters of articles written or found unchanged
         known = self.writer.known()
         seen: dict[str, str] = {}  # id -> file, this run
         pending: list[Article] = []
         pending_chars = 0
         # The batch whose extraction runs in the workers while the one before it is written.
         inflight: _Batch | None = None
+        dedupe = Deduper({aid: (k.group, k.sig) for aid, k in known.items() if k.sig})
         with Analyzer(self.workers, self.mode if self.mode != "off" else "rules") as analyzer:
             self._analyzer = analyzer
             for item in read_paths(list(paths)):
@@ -163,14 +193,14 @@ class Builder:
                         summary.warnings += 1
                     continue
                 article = self._settle_id(item, known, seen, summary)
-                done += len(article.text)
+                if self.part is not None and not in_part(article.id, self.part):
+                    continue  # another writer's share
+                article = self._group(article, dedupe, seen, known, summary)
                 pending.append(article)
                 pending_chars += len(article.text)
                 if len(pending) >= self._batch_size(summary) or pending_chars >= FLUSH_CHARS:
                     inflight = self._advance(inflight, pending, known, summary)
                     pending, pending_chars = [], 0
-                if progress is not None:
-                    progress(min(done, total), total)
             if pending:
                 inflight = self._advance(inflight, pending, known, summary)
             if inflight is not None:  # the last batch
@@ -179,7 +209,7 @@ class Builder:
         self._missing(paths, known, seen, prune, summary)
         self.writer.finish(nlp=self.mode)
         if progress is not None:
-            progress(total, total)
+            progress(total, total, summary.added + summary.updated)
         summary.seconds = time.perf_counter() - started
         return summary
 
@@ -194,7 +224,7 @@ class Builder:
         article = attrs.evolve(article, path=path)
         mine = file_of(path)
         other = seen.get(article.id) or (known[article.id].path if article.id in known else None)
-        if other is not None and file_of(other) != mine:
+        if other is not None and os.path.realpath(file_of(other)) != mine:
             new_id = f"{article.id}~{hashlib.sha1(mine.encode()).hexdigest()[:8]}"
             summary.problems.append(
                 Problem(
@@ -210,6 +240,36 @@ class Builder:
             article = attrs.evolve(article, id=new_id)
         seen[article.id] = path
         return article
+
+    def _group(
+        self,
+        article: Article,
+        dedupe: Deduper,
+        seen: dict[str, str],
+        known: dict[str, Known],
+        summary: Summary,
+    ) -> Article:
+        """The article with its near-duplicate group; an exact copy is reported (and kept)."""
+        placed = dedupe.place(article.id, article.text)
+        if placed.group != article.id and placed.like is not None:
+            if placed.exact:
+                summary.duplicates += 1
+                like = placed.like
+                where = seen.get(like) or (known[like].path if like in known else "")
+                summary.problems.append(
+                    Problem(
+                        path=article.path,
+                        line=None,
+                        message=f"same text as {like!r}"
+                        + (f" ({where})" if where else "")
+                        + "; kept as a copy in its group",
+                        skipped=False,
+                    )
+                )
+                summary.warnings += 1
+            else:
+                summary.near_duplicates += 1
+        return attrs.evolve(article, group=placed.group)
 
     def _batch_size(self, summary: Summary) -> int:
         """commit_every; in a bulk run, up to half of what this run has indexed so far."""
@@ -249,9 +309,20 @@ class Builder:
     ) -> _Batch | None:
         """Start extraction of the next batch, then write (and commit) the one in flight."""
         nxt = self._prepare(articles, known, summary)
+        changed = {a.id for a, _, _ in nxt.changed} if nxt is not None else set()
+        self._finished += sum(len(a.text) for a in articles if a.id not in changed)
         if inflight is not None:
             self._write(inflight, known, summary)
+        else:
+            self._report(summary)
         return nxt
+
+    def _report(self, summary: Summary) -> None:
+        """Progress as it is: what was extracted and written (or found unchanged)."""
+        progress = getattr(self, "_progress", None)
+        if progress is not None:
+            total = self._total
+            progress(min(self._finished, total), total, summary.added + summary.updated)
 
     def _write(self, batch: _Batch, known: dict[str, Known], summary: Summary) -> None:
         records = batch.records()
@@ -264,6 +335,8 @@ class Builder:
             else:
                 summary.added += 1
             known[r.article.id] = Known(r.hash, r.article.path)
+            self._finished += len(r.article.text)
+        self._report(summary)
 
     def _missing(
         self,
@@ -273,10 +346,10 @@ class Builder:
         prune: bool,
         summary: Summary,
     ) -> None:
-        roots = [os.path.abspath(p) for p in paths]
+        roots = [os.path.realpath(p) for p in paths]
         gone = []
         for aid, k in known.items():
-            if aid in seen:
+            if aid in seen or (self.part is not None and not in_part(aid, self.part)):
                 continue
             f = file_of(k.path)
             under = any(f == r or f.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
@@ -289,6 +362,15 @@ class Builder:
             summary.pruned = len(gone)
             for aid in gone:
                 known.pop(aid, None)
+
+
+def in_part(article_id: str, part: tuple[int, int]) -> bool:
+    """Whether an article belongs to share K of N (1-based): a stable hash of its id, so N
+    writers, each reading every input, split the articles between them the same way on every
+    run and every machine."""
+    k, n = part
+    digest = hashlib.sha1(article_id.encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:8], "big") % n == k - 1
 
 
 def _size(path: Path) -> int:
@@ -310,7 +392,7 @@ def _size(path: Path) -> int:
 
 
 def build(
-    index_dir: Path,
+    index_dir: Path | str,
     paths: Sequence[str | Path],
     extract: bool = True,
     prune: bool = False,
@@ -320,12 +402,21 @@ def build(
     lock_wait_s: float = 10.0,
     on_wait: Callable[[], None] | None = None,
     writer_procs: int = 1,
+    part: tuple[int, int] | None = None,
+    rebuild: bool = False,
 ) -> Summary:
     """Index paths into the index folder (the embedded Whoosh engine)."""
     from newsdesk.index.engines import open_writer
 
     writer = open_writer(
-        index_dir, lock_wait_s=lock_wait_s, on_wait=on_wait, writer_procs=writer_procs
+        index_dir,
+        lock_wait_s=lock_wait_s,
+        on_wait=on_wait,
+        writer_procs=writer_procs,
+        part=part,
+        rebuild=rebuild,
     )
-    with Builder(writer, extract=extract, workers=workers, commit_every=commit_every) as b:
+    with Builder(
+        writer, extract=extract, workers=workers, commit_every=commit_every, part=part
+    ) as b:
         return b.run(paths, prune=prune, progress=progress)

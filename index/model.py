@@ -6,6 +6,7 @@ otherwise, so ``article.text[x.start:x.end]`` is the thing itself.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 import attrs
@@ -13,6 +14,7 @@ import cattrs
 
 ENTITY_TYPES = ("PERSON", "ORG", "PLACE", "MISC")
 FACT_KINDS = ("QUOTE", "REPORT", "EVENT", "VALUE")
+MODALITIES = ("asserted", "negated", "conditional", "hedged", "future")
 
 
 @attrs.frozen(slots=True)
@@ -24,6 +26,24 @@ class Article:
     license: str
     path: str
     text: str
+    # Provenance (web pages, feeds, WARC, PDF, email; empty for the text formats): where it was
+    # published or captured, who published and wrote it, when it was captured (ISO, beside the
+    # publication ``date``), where in the file it was read ("entry 3", "record 12", "message 2"),
+    # the offset in ``text`` where each PDF page starts (page 1 first), and its near-duplicate
+    # group: the id of the first article of the group ("" or its own id when it has no copies).
+    url: str = ""
+    publisher: str = ""
+    author: str = ""
+    captured: str | None = None
+    locator: str = ""
+    pages: tuple[int, ...] = ()
+    group: str = ""
+
+    def page_at(self, offset: int) -> int | None:
+        """The PDF page (from 1) that holds character ``offset`` of the text; None if no pages."""
+        if not self.pages:
+            return None
+        return max(1, bisect_right(self.pages, offset))
 
 
 @attrs.frozen(slots=True)
@@ -45,6 +65,7 @@ class Mention:
     surface: str
     name: str = ""  # the canonical name of the entity
     type: str = ""  # PERSON | ORG | PLACE | MISC
+    role: str = ""  # the title or role written with this mention ("Deputy Secretary of Commerce")
 
 
 @attrs.frozen(slots=True)
@@ -55,6 +76,7 @@ class Entity:
     aliases: tuple[str, ...] = ()
     mentions: int = 0
     articles: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()  # titles and roles its mentions were written with
 
 
 @attrs.frozen(slots=True)
@@ -93,6 +115,31 @@ class Fact:
     evidence: Evidence
     method: str = "rules"
     confidence: float = 0.5
+    # the names in ``who`` that are sources, not entities ("officials", "a source familiar with
+    # the matter", "the report"): kept as the text names them, never in the entity tabs
+    sources: tuple[str, ...] = ()
+    # What qualifies it besides ``negated`` (extract.facts.modality): the statement is under a
+    # condition ("… if Boeing is indicted"), hedged ("nearly", "may", "reportedly"), or spoken of
+    # as ahead ("will", "plans to"). Independent flags, since they combine ("will not", "would
+    # … if"); ``modality`` names the one that matters most. Defaults keep older stored analyses
+    # loading (read as asserted).
+    conditional: bool = False
+    hedged: bool = False
+    future: bool = False
+    qualified_by: str = ""  # the words that qualify it: "if Boeing is indicted; will"
+
+    @property
+    def qualifiers(self) -> tuple[str, ...]:
+        """The qualifiers that apply, in the order of ``MODALITIES`` (negated first)."""
+        flags = (self.negated, self.conditional, self.hedged, self.future)
+        return tuple(q for q, on in zip(MODALITIES[1:], flags, strict=True) if on)
+
+    @property
+    def modality(self) -> str:
+        """asserted | negated | conditional | hedged | future: the first qualifier that applies
+        (a negation or condition changes what is true more than a hedge or a time ahead)."""
+        q = self.qualifiers
+        return q[0] if q else "asserted"
 
 
 @attrs.frozen(slots=True)

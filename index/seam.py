@@ -79,8 +79,35 @@ class Hit:
     ordinal: int
     start: int  # the passage's span in the article text
     end: int
+    # Near-duplicates: how many other articles of this hit's group search folded into it
+    # (Reader.copies lists them), and the group's id.
+    copies: int = 0
+    group: str = ""
+    # Provenance (web pages, feeds, WARC, PDF, email): where it was published or captured, the
+    # PDF page of the passage, the publisher, the capture date, the record in its file.
+    url: str = ""
+    page: int | None = None
+    publisher: str = ""
+    captured: str | None = None
+    locator: str = ""
 
     def as_json(self) -> dict[str, Any]:
+        """The design's keys, then what is known of the hit's copies and provenance (``copies``,
+        ``url``, ``page``, ``publisher``, ``captured``, ``locator``: present when set, so a hit
+        from a text file keeps the original shape)."""
+        out = self._base_json()
+        extra = {
+            "copies": self.copies,
+            "url": self.url,
+            "page": self.page,
+            "publisher": self.publisher,
+            "captured": self.captured,
+            "locator": self.locator,
+        }
+        out.update((k, v) for k, v in extra.items() if v)
+        return out
+
+    def _base_json(self) -> dict[str, Any]:
         return {
             "article_id": self.article_id,
             "passage_id": self.passage_id,
@@ -189,6 +216,11 @@ class Reader(abc.ABC):
     def analysis(self, article_id: str) -> Analysis | None:
         """The stored extraction of an article (its entities, mentions and facts)."""
 
+    def copies(self, article_id: str) -> list[Article]:
+        """The other articles of an article's near-duplicate group (the copies a hit folds in),
+        in id order; none for an engine that does not group them."""
+        return []
+
     @abc.abstractmethod
     def resolve_entity(self, name: str) -> Entity | None:
         """The canonical entity a name or alias stands for (the one with most mentions)."""
@@ -227,6 +259,8 @@ class Known:
 
     hash: str
     path: str
+    group: str = ""  # its near-duplicate group (ingest.dedupe), "" when not recorded
+    sig: bytes = b""  # its duplicate signature (ingest.dedupe.signature), b"" when not recorded
 
 
 class Writer(abc.ABC):

@@ -7,6 +7,7 @@ are bold and underlined; otherwise (a pipe, a file, ``NO_COLOR``) they are marke
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -19,9 +20,15 @@ from newsdesk.index.seam import Span
 from newsdesk.tui.safe import printable
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich exits with status 1 here; a closed pipe is cli.main's to end (quietly, 0)."""
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def console(file: TextIO | None = None) -> Console:
     out = file or sys.stdout
-    return Console(
+    return _Console(
         file=out,
         highlight=False,
         markup=False,

@@ -33,12 +33,16 @@ from newsdesk.index.seam import (
     Span,
     Stats,
 )
+from newsdesk.index.search.collapse import folded_page, group_sizes, has_copies
 from newsdesk.index.search.highlight import snippet, spans_for
 from newsdesk.index.search.query import QueryBuilder, query_terms
 from newsdesk.index.store.codec import load_analysis, load_fact
+from newsdesk.index.store.docs import stored_provenance
 from newsdesk.index.store.entities import entity_from_stored
 from newsdesk.index.store.folder import open_indexes, read_stamp
 from newsdesk.index.store.schema import SEP, TYPE_FIELD
+from newsdesk.index.store.visible import NOTHING, Hidden, open_consistent
+from newsdesk.index.when import iso_day
 
 
 def _article(f: dict[str, Any]) -> Article:
@@ -50,6 +54,7 @@ def _article(f: dict[str, Any]) -> Article:
         license=f.get("license") or "",
         path=f.get("path") or "",
         text=f.get("text") or "",
+        **stored_provenance(f),
     )
 
 
@@ -69,7 +74,7 @@ def _date_str(value: Any) -> str | None:
     if value is None:
         return None
     if hasattr(value, "strftime"):
-        return str(value.strftime("%Y-%m-%d"))
+        return iso_day(value)  # four-digit years: strftime("%Y") gives "1" for year 1
     return str(value)
 
 
@@ -79,6 +84,51 @@ _PLAIN_WORD = re.compile(
 
 
 _SEP_BYTES = SEP.encode("utf-8")
+
+# "Did you mean" bounds (see WhooshReader.suggest).
+SUGGEST_MAX_CHARS = 200
+SUGGEST_MAX_WORD = 20
+SUGGEST_MAX_WORDS = 4
+# Every search has this many seconds; past it the result says so instead of hanging.
+SEARCH_BUDGET_S = 5.0
+
+
+class _OverBudget(Exception):
+    pass
+
+
+class _Budget(collectors.WrappingCollector):
+    """Stops a search that runs past its deadline (checked at each segment, and every 64 matches
+    where the matches are looped over here or by a filter).
+
+    It sits right above the collector that keeps the hits, under any filter, so that Whoosh's
+    filter collectors (which loop over the matches themselves) still apply."""
+
+    def __init__(self, child: Any, deadline: float) -> None:
+        super().__init__(child)
+        self.deadline = deadline
+        self._n = 0
+
+    def set_subsearcher(self, subsearcher: Any, offset: int) -> None:
+        if time.monotonic() > self.deadline:
+            raise _OverBudget
+        super().set_subsearcher(subsearcher, offset)
+
+    def collect_matches(self) -> None:
+        if not isinstance(self.child, _TopAndEvery):
+            # Whoosh's top-N collector skips blocks that cannot reach the top by itself: keep
+            # that (a check per segment, and per match under a filter, which calls collect)
+            self.child.collect_matches()
+            return
+        collect = self.collect
+        for sub_docnum in self.child.matches():
+            collect(sub_docnum)
+
+    def collect(self, sub_docnum: int) -> Any:
+        self._n += 1
+        if not self._n & 63 and time.monotonic() > self.deadline:
+            raise _OverBudget
+        return self.child.collect(sub_docnum)
 
 
 class _TopAndEvery(collectors.TopCollector):
@@ -95,15 +145,24 @@ class _TopAndEvery(collectors.TopCollector):
 
 
 def _run(
-    s: Any, q: wq.Query, limit: int, flt: wq.Query | set[int] | None, every: bool
+    s: Any,
+    q: wq.Query,
+    limit: int,
+    flt: wq.Query | set[int] | None,
+    every: bool,
+    mask: frozenset[int] = frozenset(),
+    deadline: float = float("inf"),
 ) -> tuple[Any, list[int] | None]:
-    """Search; with every=True also the docnums of all matches (for the facet counts)."""
-    if not every:
-        return s.search(q, limit=limit, filter=flt, terms=False), None
-    top = _TopAndEvery(limit)
-    c: Any = collectors.FilterCollector(top, allow=flt) if flt is not None else top
+    """Search; with every=True also the docnums of all matches (for the facet counts). mask:
+    docnums never to return (passages of a half-written batch, see ``store.visible``); past
+    the deadline (time.monotonic) it raises _OverBudget."""
+    hide = set(mask) if mask else None
+    top: Any = _TopAndEvery(limit) if every else s.collector(limit=limit, terms=False)
+    c: Any = _Budget(top, deadline)
+    if flt is not None or hide is not None:
+        c = collectors.FilterCollector(c, allow=flt, restrict=hide)
     s.search_with_collector(q, c)
-    return c.results(), top.every
+    return c.results(), (top.every if every else None)
 
 
 def _split_dates(q: wq.Query) -> tuple[wq.Query | None, list[wq.NumericRange]]:
@@ -167,20 +226,31 @@ class WhooshReader(Reader):
         self._lock = threading.Lock()
         self._entity_names: dict[str, tuple[str, str]] | None = None
         self._facet_cache: OrderedDict[tuple[Any, ...], tuple[int, Counter[str]]] = OrderedDict()
+        self.budget_s = SEARCH_BUDGET_S
 
     # -- searchers ---------------------------------------------------------------------------------
 
     def _searcher(self, name: str) -> Any:
+        return self._snapshot()[name]
+
+    def _snapshot(self) -> dict[str, Any]:
+        """This thread's searchers, opened together (articles first), with what to hide."""
         local = self._local
-        if getattr(local, "generation", None) != self._generation:
-            for s in getattr(local, "searchers", {}).values():
+        searchers = getattr(local, "searchers", None)
+        if not searchers or getattr(local, "generation", None) != self._generation:
+            for s in (searchers or {}).values():
                 s.close()
-            local.searchers = {}
-            local.generation = self._generation
-        s = local.searchers.get(name)
-        if s is None:
-            s = local.searchers[name] = self.ix[name].searcher()
-        return s
+            with self._lock:
+                ix, generation = self.ix, self._generation
+            local.searchers, local.hidden = open_consistent(self.path, ix)
+            local.generation = generation
+        result: dict[str, Any] = local.searchers
+        return result
+
+    def _hidden(self) -> Hidden:
+        self._snapshot()
+        hidden: Hidden = getattr(self._local, "hidden", NOTHING)
+        return hidden
 
     @property
     def generation(self) -> int:
@@ -205,11 +275,12 @@ class WhooshReader(Reader):
         self._local.searchers = {}
 
     def stats(self) -> Stats:
+        hidden = self._hidden()
         return Stats(
             articles=self._searcher("articles").doc_count(),
-            passages=self._searcher("passages").doc_count(),
+            passages=self._searcher("passages").doc_count() - len(hidden.passages),
             entities=self._searcher("entities").doc_count(),
-            facts=self._searcher("facts").doc_count(),
+            facts=self._searcher("facts").doc_count() - len(hidden.facts),
             nlp=str(read_stamp(self.path).get("nlp", "off")),
         )
 
@@ -225,9 +296,11 @@ class WhooshReader(Reader):
 
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
+        deadline = time.monotonic() + self.budget_s
         text, entities = request.text, request.entities
         limit, offset = request.limit, request.offset
         s = self._searcher("passages")
+        mask = self._hidden().passages
         try:
             q = self.passage_q.parse(text)
         except QueryError as exc:
@@ -251,26 +324,44 @@ class WhooshReader(Reader):
         every = request.facets and self._facet_key(request) not in self._facet_cache
         seen: list[int] | None = None
         try:
-            results, seen = _run(s, run_q, offset + limit, run_flt, every)
+            results, seen = _run(s, run_q, offset + limit, run_flt, every, mask, deadline)
             if results.scored_length() == 0 and len(text.split()) > 1:
                 q_or = self.passage_q.parse(text, fallback=True)
                 # the scored OR keeps Whoosh's own collector: its coordination bonus counts
                 # the terms still matching after the collector prunes, so scores would differ
-                alt, _ = _run(s, q_or, offset + limit, flt, False)
+                alt, _ = _run(s, q_or, offset + limit, flt, False, mask, deadline)
                 if alt.scored_length():
                     q, results, seen, fallback = q_or, alt, None, True
                     run_q, run_flt, extra = q_or, flt, 0.0
+        except _OverBudget:
+            return SearchResult(request, error=self._too_long())
         except Exception as exc:  # a query whoosh accepts but cannot run
             return SearchResult(request, error=f"cannot run the query: {exc}")
         terms = {f: frozenset(v) for f, v in query_terms(q).items()}
+        page = results[offset : offset + limit]
+        sizes: dict[str, int] = {}
+        if has_copies(s):  # one hit per near-duplicate group (search/collapse.py)
+            try:
+                top = folded_page(
+                    results,
+                    lambda n: _run(s, run_q, n, run_flt, False, mask, deadline)[0],
+                    offset + limit,
+                )
+            except _OverBudget:
+                return SearchResult(request, error=self._too_long())
+            page = top[offset:]
+            groups = {r.get("group") or r["article_id"] for r in page}
+            sizes = group_sizes(self._searcher("articles"), groups)
         hits = []
-        for rank, r in enumerate(results[offset : offset + limit], start=offset + 1):
-            hits.append(self._hit(rank, r, terms, request.highlight, extra))
+        for rank, r in enumerate(page, start=offset + 1):
+            hits.append(self._hit(rank, r, terms, request.highlight, extra, sizes))
         facet_rows: dict[str, tuple[FacetRow, ...]] = {}
         if request.facets:  # the facet pass counts the hits too: no separate count
             total, facet_rows = self._facets(run_q, run_flt, request, seen)
         else:
             total = len(results)
+        if time.monotonic() > deadline:
+            return SearchResult(request, error=self._too_long())
         suggestion = None
         if total == 0:
             suggestion = self.suggest(text)
@@ -285,6 +376,12 @@ class WhooshReader(Reader):
             terms=terms,
         )
 
+    def _too_long(self) -> str:
+        return (
+            f"the query took too long: stopped after {self.budget_s:g} s; "
+            "try fewer words, a shorter phrase or a field such as date:"
+        )
+
     def _hit(
         self,
         rank: int,
@@ -292,10 +389,13 @@ class WhooshReader(Reader):
         terms: dict[str, frozenset[str]],
         highlight: bool,
         extra: float = 0.0,
+        sizes: dict[str, int] | None = None,
     ) -> Hit:
         text = r["text"]
         spans = spans_for(text, terms) if highlight else []
         snip, snip_spans = snippet(text, spans)
+        group = r.get("group") or ""
+        prov = r.get("prov") or {}
         return Hit(
             rank=rank,
             article_id=r["article_id"],
@@ -310,6 +410,13 @@ class WhooshReader(Reader):
             ordinal=r.get("ordinal", 0),
             start=r.get("start", 0),
             end=r.get("end", 0),
+            copies=max(0, (sizes or {}).get(group, 1) - 1),
+            group=group,
+            url=prov.get("url", ""),
+            page=prov.get("page"),
+            publisher=prov.get("publisher", ""),
+            captured=prov.get("captured"),
+            locator=prov.get("locator", ""),
         )
 
     def highlights(self, text: str, terms: dict[str, frozenset[str]]) -> list[Span]:
@@ -338,6 +445,9 @@ class WhooshReader(Reader):
                 docs = s.docs_for_query(full)
                 if allow is not None:
                     docs = (d for d in docs if d in allow)
+                hidden = self._hidden().passages
+                if hidden:
+                    docs = (d for d in docs if d not in hidden)
             raws = [values[d] for d in docs]
             total = len(raws)
             # one join and one split, counted in C, instead of a Counter update per passage
@@ -413,21 +523,32 @@ class WhooshReader(Reader):
         return names
 
     def suggest(self, text: str) -> str | None:
-        """'Did you mean': the query with words the index does not hold replaced by near ones."""
+        """'Did you mean': the query with words the index does not hold replaced by near ones.
+
+        Bounded (a pasted page of text used to hold the next search for a minute): only a query
+        of up to SUGGEST_MAX_CHARS characters, only words of up to SUGGEST_MAX_WORD letters, at
+        most SUGGEST_MAX_WORDS of them, and only corrections that keep the first letter.
+        """
+        if len(text) > SUGGEST_MAX_CHARS:
+            return None
         s = self._searcher("passages")
         corrector = s.corrector("text")
         analyzer = s.schema["text"].analyzer
         changed = False
+        tried = 0
 
         def fix(m: re.Match[str]) -> str:
-            nonlocal changed
+            nonlocal changed, tried
             word = m.group(0)
-            if word in ("AND", "OR", "NOT", "TO"):
+            if word in ("AND", "OR", "NOT", "TO") or len(word) > SUGGEST_MAX_WORD:
+                return word
+            if tried >= SUGGEST_MAX_WORDS:
                 return word
             stems = [t.text for t in analyzer(word.lower())]
             if not stems or any(s.doc_frequency("text", st) for st in stems):
                 return word
-            found = corrector.suggest(word.lower(), limit=1)
+            tried += 1
+            found = corrector.suggest(word.lower(), limit=1, maxdist=2, prefix=1)
             if not found:
                 return word
             changed = True
@@ -446,6 +567,16 @@ class WhooshReader(Reader):
     def article(self, article_id: str) -> Article | None:
         f = self._article_fields(article_id)
         return None if f is None else _article(f)
+
+    def copies(self, article_id: str) -> list[Article]:
+        """The other articles of the article's near-duplicate group, in id order."""
+        f = self._article_fields(article_id)
+        s = self._searcher("articles")
+        if f is None or "group" not in s.schema:
+            return []
+        group = f.get("group") or article_id
+        found = [_article(d) for d in s.documents(group=group)]
+        return sorted((a for a in found if a.id != article_id), key=lambda a: a.id)
 
     def passages(self, article_id: str) -> list[Passage]:
         f = self._article_fields(article_id)
@@ -532,7 +663,8 @@ class WhooshReader(Reader):
             parts.append(wq.Term("passage_id", passage))
         q: wq.Query = wq.And(parts) if parts else wq.Every()
         scored = bool(query and query.strip())
-        results = s.search(q, limit=limit if scored else None)
+        hidden = self._hidden().facts
+        results = s.search(q, limit=limit if scored else None, mask=set(hidden) or None)
         facts = [load_fact(r["data"]) for r in results]
         if not scored:
             facts.sort(key=lambda f: (f.article_id, f.evidence.start, f.id))

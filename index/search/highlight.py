@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 
@@ -39,10 +40,36 @@ def spans_for(
                 found.append(Span(s, e))
         for phrase in phrases:
             n = len(phrase)
-            for i in range(len(words) - n + 1):
-                if words[i : i + n] == phrase:
-                    found.append(Span(toks[i][1], toks[i + n - 1][2]))
+            for i in find_all(words, phrase):
+                found.append(Span(toks[i][1], toks[i + n - 1][2]))
     return merge(found, text)
+
+
+def find_all(words: list[str], phrase: list[str]) -> list[int]:
+    """Start indexes of every (possibly overlapping) occurrence of phrase in words, in linear
+    time (Knuth-Morris-Pratt): a phrase of repeated words over a passage of them stays cheap."""
+    n = len(phrase)
+    if not n:
+        return []
+    fail = [0] * n
+    k = 0
+    for i in range(1, n):
+        while k and phrase[i] != phrase[k]:
+            k = fail[k - 1]
+        if phrase[i] == phrase[k]:
+            k += 1
+        fail[i] = k
+    out = []
+    k = 0
+    for i, w in enumerate(words):
+        while k and w != phrase[k]:
+            k = fail[k - 1]
+        if w == phrase[k]:
+            k += 1
+            if k == n:
+                out.append(i - n + 1)
+                k = fail[k - 1]
+    return out
 
 
 def merge(spans: Iterable[Span], text: str = "") -> list[Span]:
@@ -66,9 +93,12 @@ def snippet(text: str, spans: list[Span], width: int = 220) -> tuple[str, list[S
         cut = text.rfind(" ", 0, width)
         cut = cut if cut > width // 2 else width
         return text[:cut] + "…", []
+    # the window starting at each hit that holds the most hits: one sweep over the sorted hits
+    # (spans are merged, so their ends rise with their starts)
+    ends = sorted(t.end for t in spans)
     best, best_n = 0, -1
     for i, s in enumerate(spans):
-        n = sum(1 for t in spans[i:] if t.end <= s.start + width)
+        n = bisect_right(ends, s.start + width) - i
         if n > best_n:
             best, best_n = i, n
     start = max(0, spans[best].start - width // 4)

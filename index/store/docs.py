@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from newsdesk.index.ingest.dedupe import signature
 from newsdesk.index.model import Analysis, Article, Fact, Passage
 from newsdesk.index.store.codec import dump_analysis, dump_fact
 from newsdesk.index.store.schema import SEP, TYPE_FIELD, keyword, keywords
@@ -28,6 +29,8 @@ def passage_docs(
     """The documents of an article's passages. Mentions and facts are grouped by passage once
     per article, not scanned again for each passage."""
     when = _date(article.date)
+    group = article.group or article.id
+    copy = group != article.id
     mentions: dict[str, list[Any]] = defaultdict(list)
     facts: dict[str, list[Fact]] = defaultdict(list)
     if analysis is not None:
@@ -47,12 +50,31 @@ def passage_docs(
             "title": article.title,
             "title_exact": article.title,
             "hash": hash_,
+            "group": group,
+            "prov": _provenance(article, passage),
         }
+        if copy:
+            doc["dup"] = "1"
         if when is not None:
             doc["date"] = when
         if analysis is not None:
             _entity_fields(doc, mentions.get(passage.id, ()), facts.get(passage.id, ()))
+            if copy:  # facets count a group once: its copies' passages add no entity counts
+                doc.pop("ents", None)
         yield doc
+
+
+def _provenance(article: Article, passage: Passage) -> dict[str, Any]:
+    """What a hit shows of where its passage comes from (only what is known)."""
+    prov: dict[str, Any] = {"path": article.path}
+    for key in ("url", "publisher", "captured", "locator"):
+        value = getattr(article, key)
+        if value:
+            prov[key] = value
+    page = article.page_at(passage.start)
+    if page is not None:
+        prov["page"] = page
+    return prov
 
 
 def _entity_fields(doc: dict[str, Any], mentions: Sequence[Any], facts: Sequence[Fact]) -> None:
@@ -131,4 +153,28 @@ def article_doc(
         "text": article.text,
         "passages": [[p.start, p.end] for p in passages],
         "analysis": dump_analysis(analysis) if analysis is not None else "",
+        "url": article.url,
+        "publisher": article.publisher,
+        "author": article.author,
+        "captured": article.captured,
+        "locator": article.locator,
+        "pages": list(article.pages),
+        "group": article.group or article.id,
+        "minhash": signature(article.text),
+    }
+
+
+def stored_provenance(f: dict[str, Any]) -> dict[str, Any]:
+    """The provenance fields of an Article from its stored article record (an index written
+    before they existed gives the defaults)."""
+    return {
+        "url": f.get("url") or "",
+        "publisher": f.get("publisher") or "",
+        "author": f.get("author") or "",
+        "captured": f.get("captured") or None,
+        "locator": f.get("locator") or "",
+        "pages": tuple(f.get("pages") or ()),
+        # an article alone in its group is stored with its own id (so copies can join it later)
+        # and read back as written, with no group
+        "group": "" if f.get("group") in (None, "", f.get("id")) else f["group"],
     }

@@ -22,6 +22,18 @@ from newsdesk.index.store.schema import INDEXES, SCHEMAS
 FORMAT_VERSION = 1
 STAMP = "newsdesk.json"
 LOCK = "newsdesk-write.lock"
+# The lock's descriptors held by this process. A forked child (extraction workers, Whoosh's writer
+# processes) closes them at once: an flock belongs to the open file, so a child that outlived a
+# killed writer would otherwise keep the index locked.
+_HELD: set[int] = set()
+
+
+def _close_held() -> None:
+    while _HELD:
+        os.close(_HELD.pop())
+
+
+os.register_at_fork(after_in_child=_close_held)
 
 
 def read_stamp(path: Path) -> dict[str, Any]:
@@ -86,10 +98,27 @@ def create_or_open(path: Path) -> dict[str, Any]:
     out = {}
     for name, schema in SCHEMAS.items():
         if index.exists_in(str(path), indexname=name):
-            out[name] = index.open_dir(str(path), indexname=name)
+            out[name] = _migrate(index.open_dir(str(path), indexname=name), schema())
         else:
             out[name] = index.create_in(str(path), schema(), indexname=name)
     return out
+
+
+def _migrate(ix: Any, schema: Any) -> Any:
+    """An index written before fields were added to its schema (provenance, near-duplicate
+    groups) gains them, empty in its existing documents: no rebuild needed."""
+    missing = [n for n in schema.names() if n not in ix.schema]
+    if not missing:
+        return ix
+    w = ix.writer()
+    try:
+        for n in missing:
+            w.add_field(n, schema[n])
+    except BaseException:
+        w.cancel()
+        raise
+    w.commit()
+    return ix.refresh()
 
 
 @contextlib.contextmanager
@@ -101,7 +130,8 @@ def writer_lock(
     An flock dies with its process, so a writer killed with SIGKILL never leaves a stale lock.
     """
     path.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    _HELD.add(fd)
     try:
         deadline = time.monotonic() + wait_s
         told = False
@@ -126,4 +156,5 @@ def writer_lock(
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
+        _HELD.discard(fd)
         os.close(fd)

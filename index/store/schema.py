@@ -68,6 +68,11 @@ def passage_schema() -> fields.Schema:
         kind=_keywords(),
         who=_keywords(),
         ents=fields.COLUMN(columns.VarBytesColumn()),
+        # near-duplicate group (the first article's id) and "1" on the passages of its copies,
+        # and the provenance shown with a hit (url, page, publisher, captured, locator, path)
+        group=fields.ID(stored=True),
+        dup=fields.ID(),
+        prov=fields.STORED(),
     )
 
 
@@ -83,6 +88,15 @@ def article_schema() -> fields.Schema:
         text=fields.STORED(),
         analysis=fields.STORED(),
         passages=fields.STORED(),
+        # provenance (see model.Article) and the near-duplicate group and signature
+        url=fields.STORED(),
+        publisher=fields.STORED(),
+        author=fields.STORED(),
+        captured=fields.STORED(),
+        locator=fields.STORED(),
+        pages=fields.STORED(),
+        group=fields.ID(stored=True),
+        minhash=fields.STORED(),
     )
 
 

@@ -3,9 +3,11 @@ their passages, facts and entity counts, committed crash-safely into an index fo
 
 - One writer at a time: an flock on the folder (see ``folder.writer_lock``).
 - A batch commits passages and facts first, then the articles (whose presence marks an article
-  done), then the entity counts. An ``entities.dirty`` marker is set around each batch; a writer
-  killed in between leaves it, and the next writer deletes the passages and facts of articles
-  the index does not hold and recounts the entities from the stored analyses.
+  done), then the entity counts, then records the state as consistent (``visible.py``: readers
+  hide what a half-written batch shows). An ``entities.dirty`` marker is set around each batch;
+  a writer killed in between leaves it, and the next writer restores the last committed state:
+  the passages and facts of every article that are not its stored record's are deleted and
+  written again from the record, and the entities are recounted from the stored analyses.
 - Commits merge only small segments (Whoosh's own policy would merge big ones too, for minutes);
   a big batch is written by two Whoosh processes (see BENCH.md for the measurements).
 """
@@ -13,18 +15,32 @@ their passages, facts and entity counts, committed crash-safely into an index fo
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from newsdesk.index.model import Analysis
+from newsdesk.index.extract.analyze import die_with_parent
+from newsdesk.index.model import Analysis, Article, Passage
 from newsdesk.index.seam import ArticleRecord, Known, Writer
 from newsdesk.index.store import entities as entitystore
 from newsdesk.index.store.codec import load_analysis
-from newsdesk.index.store.docs import article_doc, fact_docs, passage_docs
+from newsdesk.index.store.docs import (
+    article_doc,
+    fact_docs,
+    passage_docs,
+    stored_provenance,
+)
 from newsdesk.index.store.folder import create_or_open, write_stamp, writer_lock
 from newsdesk.index.store.schema import COMPOUND
+from newsdesk.index.store.visible import (
+    COMMITTED,
+    articles_without_passages,
+    close,
+    record_committed,
+    stale,
+)
 
 DIRTY = "entities.dirty"
 # The writer's in-memory posting pool: past it Whoosh spills sorted runs to disk and merges them
@@ -40,6 +56,37 @@ MERGE_AT = 4
 # well above SMALL_SEGMENT, which no commit merges again. (A batch of 2,000 split in two gave
 # small segments that the next commits merged: slower than one process.)
 PARALLEL_DOCS = 4 * SMALL_SEGMENT
+# Crash tests: ``NEWSDESK_KILL_AFTER=passages`` (or ``facts``, ``articles``, ``entities``, with
+# ``:N`` for the N-th time) SIGKILLs the writer right after that commit, so a test kills at a
+# chosen point instead of racing a timer.
+KILL_ENV = "NEWSDESK_KILL_AFTER"
+_reached: dict[str, int] = {}
+
+
+def _checkpoint(stage: str) -> None:
+    wanted = os.environ.get(KILL_ENV)
+    if not wanted:
+        return
+    name, _, nth = wanted.partition(":")
+    if name != stage:
+        return
+    _reached[stage] = _reached.get(stage, 0) + 1
+    if _reached[stage] >= int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+# Processes forked while a writer is open (Whoosh's writer processes, the extraction workers) die
+# with this one: a killed build must leave nothing running (and nothing holding the lock, which
+# folder.py's own fork hook sees to).
+_open_writers = 0
+
+
+def _forked_child() -> None:
+    if _open_writers:
+        die_with_parent(os.getppid())
+
+
+os.register_at_fork(after_in_child=_forked_child)
 
 
 def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
@@ -75,47 +122,91 @@ class WhooshWriter(Writer):
         self.ix: dict[str, Any] = {}
 
     def __enter__(self) -> WhooshWriter:
+        global _open_writers
         self._lock = writer_lock(self.path, self.lock_wait_s, self.on_wait)
         self._lock.__enter__()
+        _open_writers += 1
         try:
             self.ix = create_or_open(self.path)
             if (self.path / DIRTY).exists():
                 self._recover()
+            elif not (self.path / COMMITTED).exists():
+                record_committed(self.path, self.ix)  # an index from before the record
         except BaseException:
             self.__exit__(None, None, None)
             raise
         return self
 
     def __exit__(self, *exc: object) -> None:
+        global _open_writers
         if self._lock is not None:
+            _open_writers -= 1
             self._lock.__exit__(*exc)
             self._lock = None
 
     def _recover(self) -> None:
-        """Mend what a writer killed in the middle of a batch left behind.
+        """Bring back the last committed state after a writer was killed in the middle of a batch.
 
-        Passages and facts are committed before their article, whose presence marks it done; a
-        writer killed in between leaves passages of articles the index does not hold. They are
-        deleted here (the rerun adds them again) and the entity counts are recounted from the
-        stored analyses.
+        Passages and facts are committed before their article record. A writer killed in between
+        leaves passages and facts that are not the stored record's: of a new article (no record
+        yet), or of an update (the record still holds the old text and hash), or none at all (a
+        delete killed after the passages went). Every such article is rewritten from what the
+        index holds for it: its passages and facts deleted, and added again from the stored record
+        when there is one. Then the entity counts are recounted from the stored analyses.
         """
-        with self.ix["articles"].searcher() as s:
-            done = {f["id"] for f in s.all_stored_fields()}
-        for name in ("passages", "facts"):
-            with self.ix[name].searcher() as s:
-                present = {
-                    t.decode("utf-8") if isinstance(t, bytes) else t
-                    for t in s.lexicon("article_id")
-                }
-                live = {aid for aid in present if s.doc_frequency("article_id", aid)}
-            orphans = live - done
-            if orphans:
-                w = self.ix[name].writer(compound=COMPOUND)
-                for aid in orphans:
-                    w.delete_by_term("article_id", aid)
-                w.commit()
+        searchers = {name: self.ix[name].searcher() for name in ("articles", "facts", "passages")}
+        try:
+            hidden = stale(searchers)
+            redo = set(hidden.articles) | articles_without_passages(searchers)
+            records = {aid: self._stored_record(searchers["articles"], aid) for aid in redo}
+        finally:
+            close(searchers)
+        if redo:
+            pw = self.ix["passages"].writer(compound=COMPOUND)
+            fw = self.ix["facts"].writer(compound=COMPOUND)
+            for aid in sorted(redo):
+                pw.delete_by_term("article_id", aid)
+                fw.delete_by_term("article_id", aid)
+                rec = records[aid]
+                if rec is None:
+                    continue
+                article, passages, hash_, analysis = rec
+                for doc in passage_docs(article, passages, hash_, analysis):
+                    pw.add_document(**doc)
+                if analysis is not None:
+                    for doc in fact_docs(article, analysis):
+                        fw.add_document(**doc)
+            pw.commit(mergetype=merge_small_segments)
+            fw.commit(mergetype=merge_small_segments)
         entitystore.rebuild(self.ix)
+        record_committed(self.path, self.ix)
         (self.path / DIRTY).unlink()
+
+    @staticmethod
+    def _stored_record(
+        s: Any, aid: str
+    ) -> tuple[Article, list[Passage], str, Analysis | None] | None:
+        """An article as its stored record holds it: text, passages, hash and analysis."""
+        f = s.document(id=aid)
+        if f is None:
+            return None
+        text = f.get("text") or ""
+        article = Article(
+            id=aid,
+            title=f.get("title") or "",
+            date=f.get("date"),
+            source=f.get("source") or "",
+            license=f.get("license") or "",
+            path=f.get("path") or "",
+            text=text,
+            **stored_provenance(f),
+        )
+        passages = [
+            Passage(f"{aid}#{i}", aid, i, text[a:b], a, b)
+            for i, (a, b) in enumerate(f.get("passages") or [], start=1)
+        ]
+        analysis = load_analysis(f["analysis"]) if f.get("analysis") else None
+        return article, passages, f.get("hash") or "", analysis
 
     # -- the Writer protocol -----------------------------------------------------------------------
 
@@ -123,10 +214,19 @@ class WhooshWriter(Writer):
         out = {}
         with self.ix["articles"].searcher() as s:
             for fields in s.all_stored_fields():
-                out[fields["id"]] = Known(fields.get("hash", ""), fields.get("path", ""))
+                out[fields["id"]] = Known(
+                    fields.get("hash", ""),
+                    fields.get("path", ""),
+                    fields.get("group") or "",
+                    fields.get("minhash") or b"",
+                )
         return out
 
     def write(self, records: Sequence[ArticleRecord]) -> None:
+        with self.ix["articles"].searcher() as s:  # one-word people linked across articles
+            records = entitystore.link(
+                self.ix["entities"], records, lambda aid: self._stored_record(s, aid)
+            )
         old_analyses = self._stored_analyses([r.article.id for r in records if r.existed])
         (self.path / DIRTY).touch()
         n_passages = sum(len(r.passages) for r in records)
@@ -156,13 +256,18 @@ class WhooshWriter(Writer):
             aw.cancel()
             raise
         pw.commit(mergetype=merge_small_segments)
+        _checkpoint("passages")
         fw.commit(mergetype=merge_small_segments)
+        _checkpoint("facts")
         aw.commit(mergetype=merge_small_segments)
+        _checkpoint("articles")
         entitystore.apply(
             self.ix["entities"],
             added=[r.analysis for r in records if r.analysis is not None],
             removed=list(old_analyses.values()),
         )
+        _checkpoint("entities")
+        record_committed(self.path, self.ix)
         (self.path / DIRTY).unlink()
 
     def delete(self, ids: Sequence[str]) -> None:
@@ -173,7 +278,9 @@ class WhooshWriter(Writer):
             for aid in ids:
                 w.delete_by_term("article_id" if name != "articles" else "id", aid)
             w.commit(mergetype=merge_small_segments)
+            _checkpoint(name)
         entitystore.apply(self.ix["entities"], added=[], removed=list(old.values()))
+        record_committed(self.path, self.ix)
         (self.path / DIRTY).unlink()
 
     def finish(self, nlp: str) -> None:
