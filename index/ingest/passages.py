@@ -11,7 +11,9 @@ Rules (offsets are exact: ``article.text[p.start:p.end] == p.text`` for every pa
   or brackets, then whitespace and an upper-case letter, a digit or an opening quote; not after
   common abbreviations or initials such as "Mr." or "U.S."), packing as many sentences as fit. A
   sentence longer than ``max_chars`` is cut at the last whitespace that fits; a single "word"
-  longer than that is never cut: the passage runs on to the next whitespace.
+  longer than that runs on to the next whitespace, up to ``HARD_CHARS``: a longer run without
+  whitespace (a base64 image, thousands of comma-joined words) is cut at the last punctuation
+  mark within the limit, else at the limit, so no passage is ever much longer than that.
 - Passage text is stripped of surrounding whitespace; ``start``/``end`` point at the stripped text.
 - A passage shorter than ``min_chars`` (a heading, a dateline, a one-line question) is joined to
   the NEXT one: the passage then spans both, with the newlines between them. A short passage at
@@ -39,6 +41,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 Span = tuple[int, int]
+# No passage is longer than this (plus a joined short one), whatever the text: a run without
+# whitespace is cut here (search, highlighting and the app's wrapping all cost more with length).
+HARD_CHARS = 2_000
+_PUNCT_BEFORE = re.compile(r"[,;:/|.!?)\]}>\-](?=[^,;:/|.!?)\]}>\-]*\Z)")
 
 
 def split_passages(article: Article, max_chars: int = 1500, min_chars: int = 60) -> list[Passage]:
@@ -102,7 +108,7 @@ def _strip(text: str, start: int, end: int) -> Span | None:
     return s, s + len(stripped)
 
 
-def _sentence_ends(text: str, start: int, end: int) -> list[int]:
+def sentence_ends(text: str, start: int, end: int) -> list[int]:
     """Offsets just after each sentence end inside ``text[start:end]``."""
     ends: list[int] = []
     for m in _SENTENCE_END.finditer(text, start, end):
@@ -129,7 +135,7 @@ def _sentence_ends(text: str, start: int, end: int) -> list[int]:
 
 def _split_long(text: str, start: int, end: int, max_chars: int) -> list[Span]:
     """Cut ``text[start:end]`` into stripped pieces of at most ``max_chars`` where possible."""
-    ends = _sentence_ends(text, start, end)
+    ends = sentence_ends(text, start, end)
     out: list[Span] = []
     cur = start
     while end - cur > max_chars:
@@ -140,7 +146,10 @@ def _split_long(text: str, start: int, end: int, max_chars: int) -> list[Span]:
         else:
             cut = _last_space(text, cur, limit)
             if cut <= cur:
-                cut = _next_space(text, limit, end)
+                hard = cur + max(max_chars, HARD_CHARS)
+                cut = _next_space(text, limit, min(end, hard + 1))
+                if cut > hard:
+                    cut = _hard_cut(text, cur, hard)
         span = _strip(text, cur, cut)
         if span:
             out.append(span)
@@ -161,6 +170,13 @@ def _last_space(text: str, start: int, limit: int) -> int:
     """The offset of the last whitespace in ``text[start:limit + 1]``, or ``start``."""
     m = _SPACE_BEFORE.search(text, start, limit + 1)
     return m.start() if m else start
+
+
+def _hard_cut(text: str, start: int, limit: int) -> int:
+    """Where to cut a run without whitespace: after its last punctuation mark in the second
+    half of ``text[start:limit]``, else at ``limit``."""
+    m = _PUNCT_BEFORE.search(text, start + (limit - start) // 2, limit)
+    return m.end() if m else limit
 
 
 def _next_space(text: str, pos: int, end: int) -> int:

@@ -12,6 +12,7 @@ from typing import IO, Any
 from newsdesk.index.ingest.decoding import CHUNK_BYTES, Decoder, bad_bytes_problem, decode
 from newsdesk.index.ingest.fields import clean, derive_title, one_line, parse_date_value
 from newsdesk.index.ingest.problems import Item, Problem, empty_reason
+from newsdesk.index.ingest.text import split_text
 from newsdesk.index.model import Article
 
 MAX_JSON_RECORD_CHARS = 64 * 1024 * 1024
@@ -45,7 +46,7 @@ def read_jsonl(path: str, f: IO[bytes], encoding: str, size: int, *, large: int)
         except json.JSONDecodeError as e:
             yield _malformed(path, lineno, f"{e.msg} at column {e.colno}")
             continue
-        yield from _record(obj, path, lineno, ids, bad)
+        yield from _record(obj, path, lineno, ids, bad, large)
 
 
 def read_json(path: str, f: IO[bytes], encoding: str, size: int, *, large: int) -> Iterator[Item]:
@@ -60,7 +61,7 @@ def read_json(path: str, f: IO[bytes], encoding: str, size: int, *, large: int) 
     head = decoder.decode(f.read(CHUNK_BYTES))
     stripped = head.lstrip()
     if stripped.startswith("["):
-        yield from _read_json_array(path, f, decoder, head)
+        yield from _read_json_array(path, f, decoder, head, large)
         return
     if not stripped and size <= CHUNK_BYTES:
         yield Problem(path, None, empty_reason(head, size), True)
@@ -83,13 +84,15 @@ def read_json(path: str, f: IO[bytes], encoding: str, size: int, *, large: int) 
         yield _malformed(path, e.lineno, f"{e.msg} at column {e.colno}")
         return
     line = text[: len(text) - len(text.lstrip())].count("\n") + 1
-    yield from _record(obj, path, line, {}, decoder.bad)
+    yield from _record(obj, path, line, {}, decoder.bad, large)
 
 
 _WS = re.compile(r"\s*")
 
 
-def _read_json_array(path: str, f: IO[bytes], decoder: Decoder, buf: str) -> Iterator[Item]:
+def _read_json_array(
+    path: str, f: IO[bytes], decoder: Decoder, buf: str, large: int
+) -> Iterator[Item]:
     """Stream the elements of a top-level JSON array, one record at a time."""
     json_decoder = json.JSONDecoder()
     ids: dict[str, int] = {}
@@ -153,7 +156,7 @@ def _read_json_array(path: str, f: IO[bytes], decoder: Decoder, buf: str) -> Ite
         expect_value = False
         bad = decoder.bad - bad_seen
         bad_seen = decoder.bad
-        yield from _record(obj, path, record_line, ids, bad)
+        yield from _record(obj, path, record_line, ids, bad, large)
 
 
 def _malformed(path: str, line: int | None, detail: str, *, stop: bool = False) -> Problem:
@@ -167,13 +170,17 @@ def _too_deep(path: str, line: int | None, *, stop: bool = False) -> Problem:
     return Problem(path, line, f"JSON nested too deeply, {end}", True)
 
 
-def _record(obj: Any, path: str, line: int, ids: dict[str, int], bad: int) -> Iterator[Item]:
+def _record(
+    obj: Any, path: str, line: int, ids: dict[str, int], bad: int, large: int
+) -> Iterator[Item]:
     """The Article (and Problems) for one record found on ``line`` of ``path``.
 
     ``id`` (as str) and ``text`` are required; the article's ``path`` is ``file:LINE``. Inside
     one file a repeated id gets a Problem and the later record becomes ``<id>~<line>``. A
     ``"date": null`` means undated, silently; a bad date keeps the record undated with a
-    Problem.
+    Problem. A text over ``large`` characters is split like a large text file: parts of at
+    most ``large`` characters cut at paragraph breaks, ``<id>``, ``<id>~p2``, ``<id>~p3`` …
+    (an explicit title gets `` (part N)``), and a Problem says so.
     """
     if not isinstance(obj, dict):
         kind = type(obj).__name__
@@ -207,14 +214,23 @@ def _record(obj: Any, path: str, line: int, ids: dict[str, int], bad: int) -> It
         iso, why = parse_date_value(value)
         if why:
             yield Problem(path, line, why, False)
-    yield Article(
-        id=rid,
-        title=one_line(obj.get("title")) or derive_title(text),
-        date=iso,
-        source=one_line(obj.get("source")),
-        license=one_line(obj.get("license")),
-        path=f"{path}:{line}",
-        text=text,
-    )
+    title = one_line(obj.get("title"))
+    parts = [p for p in (clean(x) for x in split_text(text, large)) if p]
+    for n, part in enumerate(parts, start=1):
+        yield Article(
+            id=rid if n == 1 else f"{rid}~p{n}",
+            title=(f"{title} (part {n})" if n > 1 else title) if title else derive_title(part),
+            date=iso,
+            source=one_line(obj.get("source")),
+            license=one_line(obj.get("license")),
+            path=f"{path}:{line}",
+            text=part,
+        )
+    if len(parts) > 1:
+        msg = (
+            f"large record {rid!r} ({len(text):,} characters) split into {len(parts)} articles "
+            "at paragraph boundaries"
+        )
+        yield Problem(path, line, msg, False)
     if bad:
         yield bad_bytes_problem(path, line, bad)

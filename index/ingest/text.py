@@ -101,6 +101,19 @@ def _stream_parts(f: IO[bytes], decoder: Decoder, limit: int) -> Iterator[str]:
         yield "".join(chunks)
 
 
+def split_text(text: str, limit: int) -> list[str]:
+    """text in parts of at most ``limit`` characters, cut at paragraph boundaries (else a line
+    end, else a space, else at the limit); a text within the limit is one part."""
+    parts = []
+    start = 0
+    while len(text) - start > limit:
+        cut = start + _cut_point(text[start : start + limit], limit)
+        parts.append(text[start:cut])
+        start = cut
+    parts.append(text[start:])
+    return parts
+
+
 def _cut_point(buf: str, limit: int) -> int:
     for sep in ("\n\n", "\n", " "):
         cut = buf.rfind(sep, limit // 2, limit)

@@ -1,0 +1,150 @@
+"""Duplicates at index time: articles with the same text (exact duplicates, by a hash of the text
+with its whitespace normalised) and articles whose text is nearly the same (twenty outlets'
+rewrites of one wire story: MinHash over word shingles, candidates found with datasketch's LSH
+and kept when their estimated Jaccard similarity reaches ``THRESHOLD``) form a group. The group's
+id is the id of its first article; search shows one hit per group with its copies.
+
+A signature (16 bytes of the text's hash, then the MinHash values as uint32) is stored with each
+article, so a later run groups new articles with those already indexed without reading them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+SHINGLE_WORDS = 3
+NUM_PERM = 128
+# Rewrites of one story share about half of their 3-word shingles or more; different stories on
+# the same subject share a few percent.
+THRESHOLD = 0.5
+# Texts with fewer shingles than this are only grouped when they are exact duplicates: a short
+# note shares too few word runs for the estimate to mean anything.
+MIN_SHINGLES = 12
+_HASH_BYTES = 16
+_SEED = 1
+_SCHEME = "affine32"  # datasketch 2's 32-bit permutations: the values are stored as uint32
+_WORD = re.compile(r"\w+")
+
+
+def text_hash(text: str) -> bytes:
+    """The hash of a text with runs of whitespace made one space (exact duplicates)."""
+    norm = " ".join(text.split())
+    return hashlib.sha1(norm.encode("utf-8", "surrogatepass")).digest()[:_HASH_BYTES]
+
+
+def shingles(text: str) -> set[bytes]:
+    words = _WORD.findall(text.lower())
+    k = SHINGLE_WORDS
+    if len(words) < k:
+        return {" ".join(words).encode("utf-8", "surrogatepass")} if words else set()
+    return {
+        " ".join(words[i : i + k]).encode("utf-8", "surrogatepass")
+        for i in range(len(words) - k + 1)
+    }
+
+
+def signature(text: str) -> bytes:
+    """The stored signature of a text: its hash, then its MinHash (empty for a short text)."""
+    import numpy as np
+
+    head = text_hash(text)
+    grams = shingles(text)
+    if len(grams) < MIN_SHINGLES:
+        return head
+    m = _minhash(grams)
+    return head + np.asarray(m.hashvalues, dtype=np.uint32).tobytes()
+
+
+def _minhash(grams: Iterable[bytes]) -> Any:
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
+    m.update_batch(list(grams))
+    return m
+
+
+def _from_sig(sig: bytes) -> Any | None:
+    import numpy as np
+    from datasketch import LeanMinHash
+
+    values = sig[_HASH_BYTES:]
+    if len(values) != NUM_PERM * 4:
+        return None
+    hv = np.frombuffer(values, dtype=np.uint32)
+    return LeanMinHash(seed=_SEED, hashvalues=hv, scheme=_SCHEME)
+
+
+@attrs.frozen(slots=True)
+class Placed:
+    """Where an article went: its group, and the article it duplicates (exactly or nearly)."""
+
+    group: str
+    like: str | None = None  # the article of the group it matched
+    exact: bool = False
+    similarity: float = 0.0
+
+
+class Deduper:
+    """Groups articles as they come, seeded with the signatures of the articles already indexed
+    (``{id: (group, signature)}``)."""
+
+    def __init__(self, known: dict[str, tuple[str, bytes]] | None = None) -> None:
+        from datasketch import MinHashLSH
+
+        self._lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        self._exact: dict[bytes, str] = {}  # text hash -> first article id with it
+        self._group: dict[str, str] = {}
+        self._sig: dict[str, bytes] = {}
+        self._mh: dict[str, Any] = {}
+        for aid, (group, sig) in (known or {}).items():
+            if sig:
+                self._add(aid, group or aid, sig, _from_sig(sig))
+
+    def _add(self, aid: str, group: str, sig: bytes, mh: Any | None) -> None:
+        self._drop(aid)
+        self._group[aid] = group
+        self._sig[aid] = sig
+        self._exact.setdefault(sig[:_HASH_BYTES], aid)
+        if mh is not None:
+            self._mh[aid] = mh
+            self._lsh.insert(aid, mh, check_duplication=False)
+
+    def _drop(self, aid: str) -> None:
+        if aid not in self._sig:
+            return
+        head = self._sig.pop(aid)[:_HASH_BYTES]
+        if self._exact.get(head) == aid:
+            del self._exact[head]
+        self._group.pop(aid, None)
+        if self._mh.pop(aid, None) is not None:
+            self._lsh.remove(aid)
+
+    def place(self, aid: str, text: str) -> Placed:
+        """The group of an article (its own id when it duplicates no other), remembered for the
+        articles that come after it."""
+        sig = signature(text)
+        if self._sig.get(aid) == sig:  # indexed before with this text: it keeps its group, so a
+            return Placed(self._group[aid])  # rerun finds it unchanged whatever came after it
+        head = sig[:_HASH_BYTES]
+        mh = _from_sig(sig)
+        placed = Placed(aid)
+        first = self._exact.get(head)
+        if first is not None and first != aid:
+            placed = Placed(self._group.get(first, first), first, exact=True, similarity=1.0)
+        elif mh is not None:
+            best, best_sim = None, 0.0
+            for other in self._lsh.query(mh):
+                if other == aid:
+                    continue
+                sim = float(mh.jaccard(self._mh[other]))
+                if sim >= THRESHOLD and (sim > best_sim or (sim == best_sim and other < best)):  # type: ignore[operator]
+                    best, best_sim = other, sim
+            if best is not None:
+                placed = Placed(self._group.get(best, best), best, similarity=best_sim)
+        self._add(aid, placed.group, sig, mh)
+        return placed
