@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -169,12 +170,136 @@ def test_pos_lemma_gives_what_spacys_components_give(pipeline) -> None:  # type:
     assert last["ai"] == "be" and last["gon"] == "go" and last["na"] == "to"
 
 
-def test_blas_threads_default_to_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "unset below")  # restored after the test
-    monkeypatch.delenv("OPENBLAS_NUM_THREADS")
-    monkeypatch.setenv("OMP_NUM_THREADS", "3")
-    nlp.single_threaded_blas()
-    import os
+def test_blas_threads_are_limited_in_the_workers_only() -> None:
+    """Loading the model leaves the process environment (which children inherit) alone; the
+    extraction workers limit their own BLAS to one thread at run time."""
+    code = (
+        "import os, sys\n"
+        "from newsdesk.index.extract import nlp\n"
+        "nlp.describe()\n"
+        "if nlp.mode() == 'spacy': nlp.load()\n"
+        "assert not any(v in os.environ for v in "
+        "('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS')), 'env changed'\n"
+        "nlp.single_threaded_blas()\n"
+        "from threadpoolctl import threadpool_info\n"
+        "blas = [i for i in threadpool_info() if i['user_api'] == 'blas']\n"
+        "assert blas and all(i['num_threads'] == 1 for i in blas), blas\n"
+        "assert 'OPENBLAS_NUM_THREADS' not in os.environ\n"
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    }
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, env=env)
 
-    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
-    assert os.environ["OMP_NUM_THREADS"] == "3"  # what the user set is kept
+
+def test_a_thinc_without_use_blis_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("thinc")
+    import contextlib
+
+    import thinc.api
+
+    class NoBlisArgument:
+        def __init__(self, **kwargs: object) -> None:
+            if "use_blis" in kwargs:
+                raise TypeError("__init__() got an unexpected keyword argument 'use_blis'")
+
+    monkeypatch.setattr(thinc.api, "NumpyOps", NoBlisArgument)
+    assert isinstance(nlp.matmul_ops(), contextlib.nullcontext)
+
+
+def test_the_model_loads_from_the_verified_folder_not_the_package() -> None:
+    _model_dir()
+    code = (
+        "import sys\n"
+        "from newsdesk.index.extract import nlp\n"
+        "name, _ = nlp.find_model()\n"
+        "nlp.load('ner')\n"
+        "assert name not in sys.modules, f'{name} imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+def _stock_pipeline():  # type: ignore[no-untyped-def]
+    """spaCy's own pipeline of the verified model (its own components), uncached."""
+    return nlp._load.__wrapped__("full", None, False)  # type: ignore[attr-defined]
+
+
+def test_pos_lemma_is_used_only_when_its_self_check_passes(
+    pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from newsdesk.index.extract import pos_lemma
+
+    stock = _stock_pipeline()
+    assert pos_lemma.self_check(stock, pos_lemma.PosLemma(
+        stock.get_pipe("attribute_ruler"), stock.get_pipe("lemmatizer"), stock.vocab
+    ))  # fmt: skip
+    real_call = pos_lemma.PosLemma.__call__
+
+    def one_wrong_lemma(self, doc):  # type: ignore[no-untyped-def]
+        doc = real_call(self, doc)
+        doc[3].lemma_ = "wrong"
+        return doc
+
+    monkeypatch.setattr(pos_lemma.PosLemma, "__call__", one_wrong_lemma)
+    assert nlp._fast_pos_lemma(stock) is False
+    assert "attribute_ruler" in stock.pipe_names and "lemmatizer" in stock.pipe_names
+    assert nlp.POS_LEMMA_COMPONENT not in stock.pipe_names
+
+
+def test_pos_lemma_needs_a_lemmatizer_it_can_cache(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from newsdesk.index.extract import pos_lemma
+
+    stock = _stock_pipeline()
+    ruler, lemmatizer = stock.get_pipe("attribute_ruler"), stock.get_pipe("lemmatizer")
+    assert pos_lemma.supported(ruler, lemmatizer)
+    from types import SimpleNamespace
+
+    overwriting = SimpleNamespace(mode=lemmatizer.mode, overwrite=True)
+    assert not pos_lemma.supported(ruler, overwriting)
+    other_mode = SimpleNamespace(mode="pos_lookup", overwrite=False)
+    assert not pos_lemma.supported(ruler, other_mode)
+
+
+STOCK = """
+import json, sys
+import spacy
+from newsdesk.index.extract import nlp
+_, data = nlp.find_model()
+stock = spacy.load(data, exclude=["senter"])  # spaCy's defaults: its ops, its components
+nlp._register_components()
+stock.add_pipe(nlp.NEWLINE_COMPONENT, before="parser")
+texts = json.load(sys.stdin)
+out = [[(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_)
+        for t in doc] for doc in stock.pipe(texts)]
+json.dump(out, sys.stdout)
+"""
+
+
+@pytest.mark.nlp
+def test_our_pipeline_annotates_as_stock_spacy_does(pipeline) -> None:  # type: ignore[no-untyped-def]
+    """numpy's matmul and the cached ruler/lemmatizer against spaCy as it comes (its default
+    ops, blis included, and its own components), in a process of its own."""
+    import json
+
+    texts = [p.read_text(encoding="utf-8") for p in FIXTURE_TEXTS if p.is_file()]
+    texts.append("Y'all ain't gonna believe it.\n\n  There were 3 people.  Let's go, c'mon.")
+    proc = subprocess.run(
+        [sys.executable, "-c", STOCK],
+        cwd=REPO,
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stock = json.loads(proc.stdout)
+    ours = [[list(_annotations(t)) for t in doc] for doc in pipeline.pipe(texts)]
+    assert len(ours) == len(stock)
+    checked = 0
+    for text, mine, theirs in zip(texts, ours, stock, strict=True):
+        assert len(mine) == len(theirs), text[:60]
+        for i, (a, b) in enumerate(zip(mine, theirs, strict=True)):
+            assert a == b, (text[:60], i, a, b)
+            checked += 1
+    assert checked > 5_000

@@ -8,23 +8,35 @@ imported lazily, is the fallback for other date formats. Durations ("twelve year
 ages are not dates and resolve to None.
 
 Choices written down:
-- Without a year, a month, a month and day or a weekday means the most recent one not after the
-  article date (a weekday: strictly before it), except that a month or day at most two months
-  ahead is taken as ahead ("from April 1" in a February article is not ten months back);
-  ``future=True`` (a future-tense sentence) prefers the next one.
-- "the past year" is the 365 days up to the article date; "last year" is the calendar year before.
+- The tense of the clause decides which way a month, a day or a weekday named without a year
+  goes (``clause_tense`` reads it off spaCy's parse: auxiliaries, the tag's tense, "plans to"):
+  ``past`` (and a reporting verb, "says") means the most recent one not after the article date,
+  ``future`` (and a present tense that is not reporting: "the rules take effect in January")
+  the next one not before it. Without a tense, the most recent one, except that a month or day
+  at most two months ahead is taken as ahead ("from April 1" in a February article).
+- A weekday equal to the article's own is the article's day ("said Friday" in a Friday story),
+  except in the future tense, where it is next week's; "last Friday" is always a week back.
+- "the past year" is the 365 days up to the article date; "last year" is the calendar year before;
+  "June last year" is that month of it; a fiscal year is taken as the calendar year (its months
+  differ by country and company); "the coming months" are the three after the article date.
+- An expression that does not resolve as a whole is cut before its first joining word
+  ("2 May after weeks" → "2 May"), as spaCy's DATE spans sometimes run on.
 - A range's fact date is the longest common prefix of its first and last day at year, month or day
   granularity, so a decade, or a range across a new year, has no fact date; nor has a recurrence.
 """
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import functools
 import re
+from typing import Any
 
 from newsdesk.index.model import When
+
+_DATE_ENTS = "newsdesk.dates.date_ents"  # a doc's user_data key
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -64,14 +76,18 @@ UNITS = ("day", "week", "month", "quarter", "year", "decade")
 _MONTH = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WDAY = r"(?P<wd>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\.?"
 _NUM = r"(?P<n>\d+|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
+_NUMX = r"(?P<n>\d+|a few|few|several|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
 _UNIT = r"(?P<unit>day|week|month|quarter|year|decade)s?"
+_RELYEAR = r"(?P<ry>the|this|last|next|the current|the previous|the following) year"
+_RELYEARS = {"the": 0, "this": 0, "the current": 0, "last": -1, "the previous": -1, "next": 1,
+             "the following": 1}  # fmt: skip
 _YEAR = r"(?P<y>(?:1[6-9]|20)\d\d)"
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
 _PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night|noon))?"
 
 # Leading words that do not change what an expression points at.
 _LEAD = re.compile(
-    r"^(?:(?:on|in|at|during|since|by|until|till|from|through|throughout|as of|as early as|"
+    r"^(?:(?:on|in|at|during|over|since|by|until|till|from|through|throughout|as of|as early as|"
     r"as late as|around|about|before|after|of|circa|starting|beginning|ending|sometime|some time)"
     r"\s+)+"
 )
@@ -112,6 +128,9 @@ _NOT_DATE = re.compile(
 def _norm(expr: str) -> str:
     e = expr.replace("\u2019", "'").replace("\u2018", "'").casefold()
     e = re.sub(r"\s+", " ", e).strip(" .,;:!?()[]\"'")
+    e = re.sub(r"(?<=[a-z])'s?$", "", e)  # "last week's"
+    # a fiscal or financial year, quarter or half is taken as the calendar one
+    e = re.sub(r"\b(?:fiscal|financial|business) (?=year|quarter|half)", "", e)
     return e
 
 
@@ -138,6 +157,21 @@ def _num(s: str) -> int | None:
     return NUMBERS.get(s)
 
 
+def _numx(s: str) -> int | None:
+    """A number, or 3 for "few", "several" (an open count of units)."""
+    return 3 if s in ("few", "several", "a few") else _num(s)
+
+
+def _ahead(base: dt.date, unit: str, n: int) -> dt.date:
+    if unit == "day":
+        return base + dt.timedelta(days=n)
+    if unit == "week":
+        return base + dt.timedelta(weeks=n)
+    months = {"month": 1, "quarter": 3, "year": 12, "decade": 120}[unit] * n
+    y, m = _add_months(base.year, base.month, months)
+    return dt.date(y, m, min(base.day, calendar.monthrange(y, m)[1]))
+
+
 def _week_of(d: dt.date) -> tuple[dt.date, dt.date]:
     mon = d - dt.timedelta(days=d.weekday())
     return mon, mon + dt.timedelta(days=6)
@@ -156,7 +190,7 @@ def _unit_span(text: str, base: dt.date, unit: str, shift: int) -> When | None:
         if shift > 0:
             sat = sat + dt.timedelta(weeks=1)
         elif shift < 0 and base.weekday() >= 5:
-            sat = sat - dt.timedelta(weeks=1)
+            sat = sat - dt.timedelta(weeks=1)  # "last weekend" on a weekend: the one before
         return _span(text, sat, sat + dt.timedelta(days=1), "week")
     if unit == "month":
         y, m = _add_months(base.year, base.month, shift)
@@ -201,7 +235,7 @@ def _recurrence(e: str) -> str | None:
     return None
 
 
-def _month_year(mon: int, base: dt.date | None, future: bool, rel: str = "") -> int | None:
+def _month_year(mon: int, base: dt.date | None, tense: str | None, rel: str = "") -> int | None:
     """The year of a month named without one, relative to the base date."""
     if base is None:
         return None
@@ -211,20 +245,35 @@ def _month_year(mon: int, base: dt.date | None, future: bool, rel: str = "") -> 
         return base.year if mon > base.month else base.year + 1
     if rel == "this":
         return base.year
-    if future:
+    if tense == "future":
         return base.year if mon >= base.month else base.year + 1
+    if tense == "past":
+        return base.year if mon <= base.month else base.year - 1
+    if tense == "present":  # the nearest, ahead on a tie ("the rules take effect in January")
+        d0 = mon - base.month
+        return base.year + min((0, 1, -1), key=lambda k: (abs(d0 + 12 * k), -k))
     if mon > base.month and mon - base.month <= 2 and base.month + 12 - mon > 6:
         return base.year  # a month just ahead, not most of a year back
     return base.year if mon <= base.month else base.year - 1
 
 
-def _month_day_year(mon: int, day: int, base: dt.date | None, future: bool) -> int | None:
+def _month_day_year(mon: int, day: int, base: dt.date | None, tense: str | None) -> int | None:
     if base is None:
         return None
-    if future:
+    if tense == "future":
         return base.year if (mon, day) >= (base.month, base.day) else base.year + 1
+    if tense == "present":  # the nearest, ahead on a tie
+        opts = [
+            (y, _safe_date(y, mon, min(day, 28))) for y in (base.year, base.year + 1, base.year - 1)
+        ]
+        return min(
+            ((y, d) for y, d in opts if d is not None),
+            key=lambda yd: (abs((yd[1] - base).days), yd[1] < base),
+        )[0]
     if (mon, day) <= (base.month, base.day):
         return base.year
+    if tense == "past":
+        return base.year - 1
     ahead = _safe_date(base.year, mon, min(day, 28))
     if ahead is not None and (ahead - base).days <= 62:
         return base.year  # a day just ahead ("from April 1" in February), not most of a year back
@@ -238,8 +287,9 @@ def _safe_date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
-def _rules(text: str, e: str, base: dt.date | None, future: bool) -> When | None | bool:
+def _rules(text: str, e: str, base: dt.date | None, tense: str | None) -> When | None | bool:
     """Our own rules: a When, None (recognised but not a date), or False (not recognised)."""
+    future = tense == "future"
     rec = _recurrence(e)
     if rec:
         return When(text=text, start=None, end=None, granularity="recurrence", recurrence=rec)
@@ -250,7 +300,7 @@ def _rules(text: str, e: str, base: dt.date | None, future: bool) -> When | None
     edge = _EDGE.match(e)
     if edge:
         rest = e[edge.end() :]
-        inner = _rules(text, rest, base, future)
+        inner = _rules(text, rest, base, tense)
         if inner is not False:
             return inner
     if e in _RELDAYS:
@@ -267,7 +317,7 @@ def _rules(text: str, e: str, base: dt.date | None, future: bool) -> When | None
         y, mo = int(m[1]), int(m[2])
         return _span(text, dt.date(y, mo, 1), _month_end(y, mo), "month")
     # Years and decades
-    m = re.fullmatch(r"(?:fiscal |fy ?|the year |calendar )?" + _YEAR, e)
+    m = re.fullmatch(r"(?:fiscal |fy ?|the year |calendar |the )?" + _YEAR + "(?: year)?", e)
     if m:
         y = int(m["y"])
         return _span(text, dt.date(y, 1, 1), dt.date(y, 12, 31), "year")
@@ -287,11 +337,26 @@ def _rules(text: str, e: str, base: dt.date | None, future: bool) -> When | None
         m = re.fullmatch(pat, e)
         if m:
             mon, day = MONTHS[m["mon"]], int(m["d"])
-            y_ = int(m["y"]) if m["y"] else _month_day_year(mon, day, base, future)
+            y_ = int(m["y"]) if m["y"] else _month_day_year(mon, day, base, tense)
             if y_ is None:
                 return None
             d = _safe_date(y_, mon, day)
             return _span(text, d, d, "day") if d else None
+    # "June last year", "March 5 this year": the month (and day) in a year named by its relation
+    m = re.fullmatch(
+        _MONTH + r"(?: " + _DAY + r")?,? (?:of )?(?P<ry>last|this|next|the previous|the following)"
+        r" year",
+        e,
+    )
+    if m and base is not None:
+        y = base.year + {"last": -1, "the previous": -1, "next": 1, "the following": 1}.get(
+            m["ry"], 0
+        )
+        mon = MONTHS[m["mon"]]
+        if m["d"]:
+            d = _safe_date(y, mon, int(m["d"]))
+            return _span(text, d, d, "day") if d else None
+        return _span(text, dt.date(y, mon, 1), _month_end(y, mon), "month")
     m = re.fullmatch(
         r"(?:(?P<rel>last|this|next|past) )?" + _MONTH + r"(?:,? (?:of )?" + _YEAR + ")?", e
     )
@@ -304,7 +369,7 @@ def _rules(text: str, e: str, base: dt.date | None, future: bool) -> When | None
             and text.islower()
         ):
             return False
-        yr = int(m["y"]) if m["y"] else _month_year(mon, base, future, m["rel"] or "")
+        yr = int(m["y"]) if m["y"] else _month_year(mon, base, tense, m["rel"] or "")
         if yr is None:
             return None
         return _span(text, dt.date(yr, mon, 1), _month_end(yr, mon), "month")
@@ -326,13 +391,15 @@ def _rules(text: str, e: str, base: dt.date | None, future: bool) -> When | None
         y2 = y + 1 if b < a else y
         return _span(text, dt.date(y, a, 1), _month_end(y2, b), "quarter")
     m = re.fullmatch(r"(?:the )?(?:(?P<o>first|second|third|fourth|1st|2nd|3rd|4th) quarter|q(?P<q>[1-4]))"
-                     r"(?:,? (?:of )?(?:fiscal )?" + _YEAR + ")?", e)  # fmt: skip
+                     r"(?:,? (?:of )?(?:fiscal )?(?:" + _YEAR + "|" + _RELYEAR + "))?", e)  # fmt: skip
     if m:
         q = ORDINALS[m["o"]] if m["o"] else int(m["q"])
         if m["y"]:
             y = int(m["y"])
         elif base is None:
             return None
+        elif m["ry"]:
+            y = base.year + _RELYEARS[m["ry"]]
         else:
             bq = (base.month - 1) // 3 + 1
             y = (
@@ -343,18 +410,32 @@ def _rules(text: str, e: str, base: dt.date | None, future: bool) -> When | None
         mo = 3 * (q - 1) + 1
         return _span(text, dt.date(y, mo, 1), _month_end(y, mo + 2), "quarter")
     m = re.fullmatch(
-        r"(?:the )?(?:(?P<o>first|second|1st|2nd) half|h(?P<h>[12]))(?:,? (?:of )?" + _YEAR + ")?",
+        r"(?:the )?(?:(?P<o>first|second|1st|2nd) half|h(?P<h>[12]))(?:,? (?:of )?(?:"
+        + _YEAR
+        + "|"
+        + _RELYEAR
+        + "))?",
         e,
     )
     if m and (m["y"] or base):
         h = 1 if (m["o"] in ("first", "1st") or m["h"] == "1") else 2
-        y = int(m["y"]) if m["y"] else base.year  # type: ignore[union-attr]
+        y = int(m["y"]) if m["y"] else base.year + _RELYEARS[m["ry"] or "this"]  # type: ignore[union-attr]
         return _span(text, dt.date(y, 6 * h - 5, 1), _month_end(y, 6 * h), "quarter")
 
     if base is None:
         return False if re.search(r"\d", e) else None
-    if e == "weekend":
-        return _unit_span(text, base, "weekend", 0)
+    if e in ("year", "the year", "the current year"):  # "the end of the year", "for the year"
+        return _unit_span(text, base, "year", 0)
+    m = re.fullmatch(r"(?:(?P<rel>the|this|last|next|past|coming) )?weekend", e)
+    if m:
+        rel = m["rel"] or "the"
+        if rel in ("last", "past"):
+            return _unit_span(text, base, "weekend", -1)
+        if rel in ("next", "coming"):
+            return _unit_span(text, base, "weekend", 1)
+        if rel == "this" and tense != "past" and base.weekday() < 5:
+            return _unit_span(text, base, "weekend", 1)  # the weekend of this week
+        return _unit_span(text, base, "weekend", 1 if future and base.weekday() < 5 else 0)
     # last/this/next unit
     m = re.fullmatch(r"(?:the )?(?P<rel>last|this|next|previous|coming|following|past|current|"
                      r"earlier this|later this|prior) (?P<unit>day|week|weekend|month|quarter|year|decade)", e)  # fmt: skip
@@ -368,11 +449,20 @@ def _rules(text: str, e: str, base: dt.date | None, future: bool) -> When | None
         shift = {"last": -1, "previous": -1, "prior": -1, "next": 1, "coming": 1, "following": 1}
         return _unit_span(text, base, unit, shift.get(rel, 0))
     # the past/last N units
-    m = re.fullmatch(r"(?:the )?(?:past|last|previous) " + _NUM + " " + _UNIT, e)
-    if m and _num(m["n"]):
-        unit, n = m["unit"], _num(m["n"]) or 1
+    m = re.fullmatch(r"(?:the )?(?:past|last|previous) " + _NUMX + " " + _UNIT, e)
+    if m and _numx(m["n"]):
+        unit, n = m["unit"], _numx(m["n"]) or 1
         start = _back(base, unit, n) + dt.timedelta(days=1)
         return _span(text, start, base, unit)
+    # the coming months, the next two years, the weeks ahead: the units after the article date
+    m = re.fullmatch(
+        r"(?:the )?(?:coming|next|following|upcoming)(?: " + _NUMX + r")? " + _UNIT, e
+    ) or re.fullmatch(r"(?:the )?(?P<n>)(?P<unit>day|week|month|year)s (?:ahead|to come)", e)
+    plural = m is not None and (m["n"] is not None or e.endswith("s"))  # not "the next month"
+    if m and plural and m["unit"] != "decade":
+        unit, n = m["unit"], (_numx(m["n"]) if m["n"] else 3) or 3
+        start = base + dt.timedelta(days=1)
+        return _span(text, start, _ahead(base, unit, n), unit)
     # N units ago
     m = re.fullmatch(r"(?:about |almost |nearly |more than |just over |some |over )?" + _NUM
                      + r" " + _UNIT + r" (?:ago|earlier|before|back)", e)  # fmt: skip
@@ -382,7 +472,7 @@ def _rules(text: str, e: str, base: dt.date | None, future: bool) -> When | None
         if unit == "day":
             return _span(text, d, d, "day")
         return _unit_span(text, d, unit, 0)
-    m = re.fullmatch(r"(?:a |one )?(?P<unit>day|week|month|year|decade) ago", e)
+    m = re.fullmatch(r"(?:a |one )?(?P<unit>day|week|month|year|decade) (?:ago|earlier)", e)
     if m:
         return (
             _unit_span(text, _back(base, m["unit"], 1), m["unit"], 0)
@@ -397,14 +487,16 @@ def _rules(text: str, e: str, base: dt.date | None, future: bool) -> When | None
     m = re.fullmatch(r"(?:(?P<rel>last|this|next|past|coming) )?" + _WDAY + _PART_OF_DAY, e)
     if m:
         wd, rel = WEEKDAYS[m["wd"]], m["rel"]
-        if rel in ("next", "coming") or (future and rel != "last"):
-            delta = (wd - base.weekday()) % 7 or 7
-            d = base + dt.timedelta(days=delta)
-        elif rel == "this" and wd == base.weekday():
-            d = base
-        else:
-            delta = (base.weekday() - wd) % 7 or 7
-            d = base - dt.timedelta(days=delta)
+        if rel in ("next", "coming") or (future and rel not in ("last", "past", "this")):
+            d = base + dt.timedelta(days=(wd - base.weekday()) % 7 or 7)
+        elif rel == "this":
+            d = base + dt.timedelta(days=wd - base.weekday())  # that day of the article's week
+        elif rel in ("last", "past"):
+            d = base - dt.timedelta(days=(base.weekday() - wd) % 7 or 7)
+        elif tense == "present":  # "voters go to the polls on Tuesday": ahead, or today
+            d = base + dt.timedelta(days=(wd - base.weekday()) % 7)
+        else:  # "said Friday" in a Friday story is that Friday
+            d = base - dt.timedelta(days=(base.weekday() - wd) % 7)
         return _span(text, d, d, "day")
     return False
 
@@ -461,24 +553,76 @@ def _parse_base(article_date: str | None) -> dt.date | None:
         return None
 
 
+# Words that end a time expression when spaCy's DATE span runs on ("2 May after weeks").
+_JOIN = re.compile(
+    r"[\s,]+(?:after|before|amid|following|when|while|as|and|but|with|at|in|to|from|for|"
+    r"because|despite|during|until|since|on)\s+\S",
+    re.IGNORECASE,
+)
+_RANGE = re.compile(
+    r"(?:from |between )?(?P<a>.+?)(?: to | until | till | through | and |\s*[-\u2013]\s*)(?P<b>.+)",
+    re.IGNORECASE,
+)
+# What a cut-off head must hold to stand as a date by itself: a digit, a month, a weekday or a
+# day word ("the year" alone, cut from "the year before the Paralympics", says nothing).
+_CALENDAR = re.compile(
+    r"\d|\b(?:" + "|".join(list(MONTHS) + list(WEEKDAYS)) + r"|yesterday|today|tomorrow|tonight)\b",
+    re.IGNORECASE,
+)
+_ORDER = {g: i for i, g in enumerate(("day", "week", "month", "quarter", "year", "decade"))}
+
+
+def _rules_only(text: str, base: dt.date | None, tense: str | None) -> When | None:
+    got = _rules(text, _norm(text), base, tense)
+    return got if isinstance(got, When) and got.start is not None else None
+
+
+def _pieces(text: str, base: dt.date | None, tense: str | None) -> When | None:
+    """An expression that does not resolve whole: a range of two that do ("from 2004 to 2009",
+    "between March and May"), else its head before a joining word or a comma, when the head
+    names a calendar date ("2 May after weeks of protests", "Yesterday, day five")."""
+    m = _RANGE.fullmatch(text)
+    if m:
+        a, b = _rules_only(m["a"], base, tense), _rules_only(m["b"], base, tense)
+        if a and b and a.end and b.end and a.start <= b.end:  # type: ignore[operator]
+            gran = max(a.granularity, b.granularity, key=lambda g: _ORDER.get(g, 0))
+            return When(text=text, start=a.start, end=b.end, granularity=gran)
+    for cut in (_JOIN.search(text, 1), re.search(r",\s", text)):
+        if cut is not None and _CALENDAR.search(text[: cut.start()]):
+            w = _rules_only(text[: cut.start()], base, tense)
+            if w is not None:
+                return w
+    return None
+
+
 @functools.lru_cache(maxsize=8192)
-def _resolve(text: str, article_date: str | None, future: bool) -> When | None:
+def _resolve(text: str, article_date: str | None, tense: str | None) -> When | None:
     base = _parse_base(article_date)
     e = _norm(text)
-    if not e or len(e) > 60:
+    if not e or len(e) > 60 or e == "the year":  # alone, often another year ("the year before")
         return None
-    got = _rules(text, e, base, future)
-    if got is not False:
-        return got  # type: ignore[return-value]
-    return _dateparser(text, base, future)
+    try:
+        got = _rules(text, e, base, tense)
+        if got is False:
+            got = _dateparser(text, base, tense == "future")
+        if got is None and " " in e:
+            got = _pieces(text, base, tense)
+    except (ValueError, OverflowError):  # a date before year 1 or after 9999
+        return None
+    return got  # type: ignore[return-value]
 
 
-def resolve(expr: str, article_date: str | None, future: bool = False) -> When | None:
+def resolve(
+    expr: str, article_date: str | None, future: bool = False, tense: str | None = None
+) -> When | None:
     """Resolve a time expression against the article date (ISO). None when it is not a date.
 
-    ``future`` prefers the next matching month/day/weekday (for future-tense sentences).
+    ``tense`` is the clause's (``clause_tense``): ``"past"`` takes the most recent matching
+    month, day or weekday, ``"future"`` the next one; ``future=True`` is ``tense="future"``.
+    The When's ``text`` is the words that resolved (the whole expression, or its head when it
+    was cut before a joining word).
     """
-    return _resolve(expr.strip(), article_date, future)
+    return _resolve(expr.strip(), article_date, "future" if future else tense)
 
 
 def article_when(article_date: str | None) -> When | None:
@@ -513,3 +657,135 @@ def is_future(words: str) -> bool:
     return bool(
         re.search(r"\b(?:will|shall|'ll|is going to|are going to|plans? to|is due)\b", words)
     )
+
+
+# Heads whose infinitive complement is spoken of as ahead: "plans to", "is expected to", "is due to".
+FUTURE_HEADS = frozenset(
+    "plan schedule expect due set intend aim hope prepare propose seek slate poise go".split()
+)
+# Verbs that report: their present tense ("says") is the time of the report, not ahead of it.
+REPORTING = frozenset(
+    """say tell report announce state add confirm claim write note warn insist explain
+    reveal disclose estimate""".split()
+)
+_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "would", "may", "might", "could", "can",
+                         "must", "should"})  # fmt: skip
+
+
+def clause_tense(tok: Any) -> str | None:
+    """The tense of the clause a spaCy token hangs from: ``"past"``, ``"future"``, ``"present"``
+    (not a reporting verb) or None, read off the parse: modal auxiliaries and "plans to / is
+    expected to / is due to" are ahead, a past tag or a perfect is past, "says" is a report."""
+    v = tok
+    for _ in range(12):
+        if v.pos_ in ("VERB", "AUX") or v.head.i == v.i:
+            break
+        v = v.head
+    if v.pos_ not in ("VERB", "AUX"):
+        return None
+    aux = [c for c in v.children if c.dep_ in ("aux", "auxpass")]
+    words = {c.lower_ for c in aux}
+    perfect = any(c.lemma_ == "have" for c in aux)
+    if words & _FUTURE_AUX:
+        return "past" if perfect else "future"
+    past = v.tag_ == "VBD" or perfect or any(c.tag_ == "VBD" for c in aux)
+    if v.lemma_ in FUTURE_HEADS and any(c.dep_ == "xcomp" for c in v.children) and not past:
+        return "future"
+    head = v.head
+    infinitive = v.dep_ == "xcomp" or (
+        v.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children)
+    )  # "expects to complete", "expects the plant to open"
+    if infinitive and head.lemma_ in FUTURE_HEADS:
+        head_aux = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
+        if head.tag_ != "VBD" and not any(c.tag_ == "VBD" for c in head_aux):
+            return "future"  # "expects to complete the sale by September", "is due to meet"
+        return None
+    if past:
+        return "past"
+    if v.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP") for c in aux):
+        passive = any(c.dep_ == "auxpass" for c in aux)
+        return "past" if v.lemma_ in REPORTING and not passive else "present"
+    return None
+
+
+_AHEAD_LEAD = re.compile(r"\b(?:through|thru|until|till|by|next|from)\s+$", re.I)
+_BACK_LEAD = re.compile(r"\b(?:since|last)\s+$", re.I)
+
+
+def span_tense(text: str, start: int, end: int, tense: str | None) -> str | None:
+    """Which way a time expression at ``text[start:end]`` points, for ``resolve``: the clause's
+    tense (``clause_tense``) and the word before it: "since" points back, "through / until /
+    by" ahead unless the clause is past ("the offer runs through June", "the program ran until
+    March")."""
+    before = text[max(0, start - 12) : start] + " "
+    words = text[start:end].lstrip().split(" ", 1)[0] + " "
+    if _BACK_LEAD.search(before) or _BACK_LEAD.match(words):
+        return "past"
+    if tense != "past" and (_AHEAD_LEAD.search(before) or _AHEAD_LEAD.match(words)):
+        return "future"
+    return tense
+
+
+def evidence_dates(doc: Any, start: int, end: int) -> list[tuple[int, int, Any]]:
+    """(start, end, root token) of spaCy's DATE entities between two offsets of the article,
+    leaving out those of a relative clause, a participle or an apposition describing a noun
+    ("X, who joined in 2015, said", "the plant, opened in 1998, …"): their time is not the
+    sentence's."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return []
+    starts, ents = _date_ents(doc)
+    out = []
+    for i in range(bisect.bisect_left(starts, span.start), len(ents)):
+        ent = ents[i]
+        if ent.start >= span.end:
+            break
+        if ent.end > span.end or names_a_thing(ent.root, ent.start_char, ent.end_char):
+            continue
+        x = ent.root
+        for _ in range(12):
+            if x.dep_ in ("relcl", "acl", "appos") or x.head.i == x.i:
+                break
+            x = x.head
+        if x.dep_ not in ("relcl", "acl", "appos"):
+            out.append((ent.start_char, ent.end_char, ent.root))
+    return out
+
+
+def _date_ents(doc: Any) -> tuple[list[int], list[Any]]:
+    """The DATE entities of a doc in token order and their first tokens, computed once per doc:
+    ``Span.ents`` walks every entity of the doc, so one call per fact was quadratic in a long
+    article."""
+    got = doc.user_data.get(_DATE_ENTS)
+    if got is None:
+        ents = [e for e in doc.ents if e.label_ == "DATE"]
+        got = ([e.start for e in ents], ents)
+        doc.user_data[_DATE_ENTS] = got
+    return got
+
+
+def names_a_thing(root: Any, start: int, end: int) -> bool:
+    """Is the time expression (its root token, its span) a noun's modifier that names or dates
+    a thing rather than the clause: a bare year ("the 1991 agreement", "the 2018 World Cup",
+    "GM's 2008 revenue") or the recurrence of an amount ("a $14.6 billion annual loss")? A year
+    on the noun of a prepositional phrase other than "of" dates the clause ("in a 2011 radio
+    interview"), and so does a recurring event ("will facilitate quarterly meetings")."""
+    head = root.head
+    if not (
+        root.dep_ in ("nummod", "compound", "amod", "nmod", "quantmod")
+        and head.pos_ in ("NOUN", "PROPN")
+        and not start <= head.idx < end
+        and head.ent_type_ not in ("DATE", "TIME")  # "Thursday evening"
+        and head.lower_ not in _PARTS_OF_DAY
+    ):
+        return False
+    words = _norm(root.doc.text[start:end])
+    if _recurrence(words) is not None:  # "a $1.1 billion annual dividend" is an amount per year
+        amounts = ("MONEY", "PERCENT", "QUANTITY", "CARDINAL")
+        return any(t.ent_type_ in amounts for t in root.doc[head.left_edge.i : head.i])
+    if re.fullmatch(r"(?:the )?(?:fiscal |fy ?)?\d{4}", words):
+        return not (head.dep_ == "pobj" and head.head.lower_ != "of")
+    return False
+
+
+_PARTS_OF_DAY = frozenset("morning afternoon evening night noon midnight session trading".split())

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -178,10 +179,8 @@ def is_country_name(surface: str) -> bool:
 
 
 @cache
-def place_patterns() -> tuple[re.Pattern[str], dict[str, Place]]:
-    """A case-sensitive word-bounded regex over every place name, alias and demonym (longest
-    first), and the map from a matched surface to its place. For rules mode and for places the
-    statistical model missed."""
+def place_table() -> dict[str, Place]:
+    """Every place name, alias and demonym the text is scanned for, and its place."""
     t = _tables()
     table: dict[str, Place] = {}
     for surface, p in t.places.items():
@@ -191,6 +190,16 @@ def place_patterns() -> tuple[re.Pattern[str], dict[str, Place]]:
     for surface, p in t.demonyms.items():
         table.setdefault(surface, p)
     # ISO alpha-3 and most alpha-2 codes are not in the tables above (only curated codes are).
+    return table
+
+
+@cache
+def place_patterns() -> tuple[re.Pattern[str], dict[str, Place]]:
+    """A case-sensitive word-bounded regex over every place name, alias and demonym (longest
+    first), and the map from a matched surface to its place. The reference ``place_matches``
+    is tested against; extraction uses the PhraseMatcher (a regex of 1,357 names cost 4.6 ms an
+    article, the matcher about 0.05 ms)."""
+    table = place_table()
     names = sorted(table, key=len, reverse=True)
     alternation = "|".join(re.escape(n) for n in names)
     pattern = re.compile(rf"(?<![\w.\-])(?:{alternation})(?![\w\-]|\.\w)")
@@ -205,3 +214,83 @@ def _CURATED_SURFACES() -> frozenset[str]:  # noqa: N802 - a constant, computed 
         out.add(norm(cols[1]))
         out.update(norm(a) for a in _split(cols[2]))
     return frozenset(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Places in a text with spaCy's PhraseMatcher: the regex's matches, found on the tokens
+
+_BEFORE = re.compile(r"[\w.\-]")  # what may not touch a match on the left
+_AFTER = re.compile(r"[\w\-]|\.\w")  # ... and on the right (the regex's lookarounds)
+_MATCHERS: dict[int, tuple[Any, Any]] = {}  # id(vocab) -> (vocab, PhraseMatcher)
+
+
+@cache
+def _blank() -> Any:
+    import spacy  # noqa: PLC0415 - only extraction needs it
+
+    nlp = spacy.blank("en")
+    # Only its tokenizer runs (places in a whole text, in rules mode): spaCy's 1,000,000-character
+    # limit guards the parser's and NER's memory, not the tokenizer's.
+    nlp.max_length = 1 << 31
+    return nlp
+
+
+@cache
+def _pattern_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each surface of ``place_table`` as the English tokenizer cuts it."""
+    tok = _blank().tokenizer
+    return tuple((s, tuple(t.text for t in tok(s))) for s in place_table())
+
+
+def place_matcher(vocab: Any) -> Any:
+    """A case-sensitive PhraseMatcher over every place surface, one per vocabulary."""
+    got = _MATCHERS.get(id(vocab))
+    if got is not None and got[0] is vocab:
+        return got[1]
+    from spacy.matcher import PhraseMatcher  # noqa: PLC0415
+    from spacy.tokens import Doc  # noqa: PLC0415
+
+    matcher = PhraseMatcher(vocab, attr="ORTH")
+    for surface, words in _pattern_words():
+        spaces = [False] * len(words)
+        # the surface's own spaces, so the pattern doc's text is the surface
+        pos = 0
+        for i, w in enumerate(words):
+            pos = surface.index(w, pos) + len(w)
+            spaces[i] = pos < len(surface) and surface[pos] == " "
+        matcher.add(surface, [Doc(vocab, words=list(words), spaces=spaces)])
+    _MATCHERS[id(vocab)] = (vocab, matcher)
+    return matcher
+
+
+def place_matches(doc: Any, text: str | None = None) -> list[tuple[int, int, str]]:
+    """(char start, char end, surface) of every place surface in a spaCy doc, as
+    ``place_patterns()[0].finditer(text)`` finds them: case-sensitive, not touching a word, a
+    full stop or a hyphen, leftmost first and then longest, never overlapping."""
+    text = doc.text if text is None else text
+    table = place_table()
+    found = []
+    for _, s, e in place_matcher(doc.vocab)(doc):
+        a = doc[s].idx
+        b = doc[e - 1].idx + len(doc[e - 1].text)
+        surface = text[a:b]
+        if surface not in table:
+            continue  # tokens equal, spaces not ("New  York")
+        if a > 0 and _BEFORE.match(text, a - 1):
+            continue
+        if _AFTER.match(text, b):
+            continue
+        found.append((a, b, surface))
+    found.sort(key=lambda m: (m[0], -m[1]))
+    out: list[tuple[int, int, str]] = []
+    end = -1
+    for a, b, surface in found:
+        if a >= end:
+            out.append((a, b, surface))
+            end = b
+    return out
+
+
+def place_matches_text(text: str) -> list[tuple[int, int, str]]:
+    """``place_matches`` on a text without a parse (rules mode): the English tokenizer only."""
+    return place_matches(_blank().make_doc(text), text)

@@ -35,8 +35,16 @@ def _token_pattern_ok(tok: dict[str, Any]) -> bool:
     return True
 
 
-def supported(ruler: Any) -> bool:
-    """Whether every rule of this attribute ruler uses only what this module evaluates."""
+def supported(ruler: Any, lemmatizer: Any = None) -> bool:
+    """Whether every rule of this attribute ruler uses only what this module evaluates, and the
+    lemmatizer is one it can cache: a rule or lookup lemmatizer (its lemma depends on the word,
+    POS and morphology only) that keeps lemmas already set (``overwrite=False``), as this module
+    does."""
+    if lemmatizer is not None and (
+        getattr(lemmatizer, "mode", None) not in ("rule", "lookup")
+        or getattr(lemmatizer, "overwrite", True)
+    ):
+        return False
     if any(set(attrs) - set(_WRITABLE) for attrs in ruler.attrs):
         return False
     return all(
@@ -197,3 +205,32 @@ class PosLemma:
             out_lemma[i] = found_lemma
         doc.from_array([LEMMA], numpy.array(out_lemma, dtype="uint64").reshape(-1, 1))
         return doc
+
+
+# The load-time check (``self_check``): news prose, titles and abbreviations, numbers and
+# currencies, and the rules for non-standard English (two-token rules such as "ai" + "n't").
+SELF_CHECK_TEXT = (
+    "South Korea's presidential office said on Monday that it was aimed at countering North "
+    "Korea's cyber activities. Mr. Neuberger didn't comment, but U.S. officials had told "
+    "Reuters that 3.5 million dollars ($3,500,000) were stolen in 2022.\n\n"
+    "Y'all ain't gonna believe it.  There were 3 people.  Let's go, c'mon! "
+    "The ministers met in Tokyo, where they're expected to sign the deal by Oct. 30, 2023; "
+    "talks will resume next week. Isn't it?"
+)
+
+
+def _annotations(doc: Any) -> list[tuple[Any, ...]]:
+    return [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in doc]
+
+
+def self_check(nlp: Any, component: Any, text: str = SELF_CHECK_TEXT) -> bool:
+    """Whether the component gives, token for token, what the pipeline's own attribute_ruler and
+    lemmatizer give on the text (run while both are still in the pipeline)."""
+    expected = _annotations(nlp(text))
+    with nlp.select_pipes(disable=["attribute_ruler", "lemmatizer"]):
+        doc = nlp(text)
+    try:
+        got = _annotations(component(doc))
+    except Exception:  # any failure means: keep spaCy's components
+        return False
+    return got == expected

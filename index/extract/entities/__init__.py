@@ -3,9 +3,14 @@ article-local entities with canonical names, merged aliases and fixed types.
 
 Pipeline for one article (spaCy mode):
 
-1. candidates: named-entity spans (trimmed: leading 'the', possessives, punctuation; split at
-   commas and at "North and South Korea"), gazetteer places the model missed, "the town of X",
-   and possessive-place nominal organisations ("South Korea's presidential office");
+1. candidates: named-entity spans, with the model's cuts repaired ("Bureau of Alcohol, Tobacco,
+   Firearms and Explosives", "Port Authority of New York and New Jersey", "Office of the ..."),
+   trimmed (leading 'the', possessives, punctuation; split at list commas and at "North and
+   South Korea"); roles before names ("Deputy Secretary of Commerce Linda Haverford": the person
+   with that role, the role's words no entity); types from the sentence (storms, summits,
+   "the X malware", "posted on X", coordinated names); gazetteer places the model missed (spaCy's
+   PhraseMatcher), "the town of X", and possessive-place nominal organisations ("South Korea's
+   presidential office");
 2. ``canonical``: each span alone -> (name, type) with gazetteers (countries, codes, demonyms,
    cities, states, regions, known organisations), titles stripped from people, junk dropped;
 3. article context: acronyms defined in the text ("Federal Bureau of Investigation (FBI)") or
@@ -16,16 +21,20 @@ Pipeline for one article (spaCy mode):
 Types are PERSON, ORG, PLACE and MISC; dates, times, money, quantities and numbers are left to
 the facts extractor. Nothing here imports spaCy: ``doc`` is only read.
 
+Across articles, ``link_people`` names a one-word person by the one full name the corpus holds
+for it ('Obama' -> 'Barack Obama'); the store calls it when it writes an article.
+
 Modules, each importing only those listed before it: ``words`` (word lists), ``names`` (one
 span without context: ``clean``, ``group_key``, ``canonical``), ``spans`` (a token range -> a
-candidate), ``candidates`` (all candidates of an article), ``resolve`` (article context, votes,
-``extract_entities``, ``merge_entities``).
+candidate), ``roles`` (roles before names), ``context`` (types from the sentence),
+``candidates`` (all candidates of an article), ``resolve`` (article context, votes,
+``extract_entities``, ``merge_entities``, ``link_people``).
 """
 
 from __future__ import annotations
 
 from newsdesk.index.extract.entities.names import canonical, clean, entity_id, group_key, slug
-from newsdesk.index.extract.entities.resolve import extract_entities, merge_entities
+from newsdesk.index.extract.entities.resolve import extract_entities, link_people, merge_entities
 from newsdesk.index.extract.entities.words import TYPES
 
 __all__ = [
@@ -35,6 +44,7 @@ __all__ = [
     "entity_id",
     "extract_entities",
     "group_key",
+    "link_people",
     "merge_entities",
     "slug",
 ]

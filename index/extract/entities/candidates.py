@@ -9,7 +9,9 @@ import bisect
 from typing import TYPE_CHECKING
 
 from newsdesk.index.extract import gazetteer as gaz
-from newsdesk.index.extract.entities.names import clean
+from newsdesk.index.extract.entities.context import context_type
+from newsdesk.index.extract.entities.names import _is_acronym, clean, group_key
+from newsdesk.index.extract.entities.roles import find_roles
 from newsdesk.index.extract.entities.spans import (
     _Cand,
     _coordination,
@@ -29,23 +31,75 @@ from newsdesk.index.extract.entities.words import (
     PERSON_TITLES,
     PLACE_NOUNS,
     POSSESSIVE,
+    ROLE_HEADS,
+    ROYAL_TITLES,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
 
 
+_JOINERS = (["for"], ["of"], ["for", "the"], ["of", "the"], ["on"], ["on", "the"])
+_DANGLING = frozenset({"of", "the", "and", "for", "&", ",", "on"})
+_NAMED = ("ORG", "GPE", "LOC", "FAC")
+
+
 def _merged_ents(doc: Doc) -> list[tuple[int, int, str]]:
-    """The model's entities as (start, end, label), with 'Federal Service' + 'for the' +
-    'Financial Markets' joined back into one organisation."""
+    """The model's entities as (start, end, label), with its cuts repaired: 'Federal Service' +
+    'for the' + 'Financial Markets' joined back into one organisation; a span ending on a
+    connector joined to the next ('The Philippine Atmospheric, Geophysical and' + 'Astronomical
+    Services Administration', 'the Democratic Republic of the' + 'Congo') or extended over the
+    capitalised words after it ('the Office of the' + 'Director of National Intelligence'); 'the
+    Southern District' + 'of' + 'New York'; 'Port Authority of New York' + 'and New Jersey'; 'Paris'
+    + '2024' + 'Olympic Games' one event; and "Treasury Department's Office of Foreign Assets
+    Control" split into the two organisations."""
     ents = [(e.start, e.end, e.label_) for e in doc.ents]
     out: list[tuple[int, int, str]] = []
     for s, e, label in ents:
-        if out and label == "ORG" and out[-1][2] == "ORG":
-            ps, pe, _ = out[-1]
+        if out:
+            ps, pe, plabel = out[-1]
             between = [t.lower_ for t in doc[pe:s]]
-            if between in (["for"], ["of"], ["for", "the"], ["of", "the"], ["on"], ["on", "the"]):
+            if label == "ORG" and plabel == "ORG" and between in _JOINERS:
                 out[-1] = (ps, e, "ORG")
+                continue
+            # a span cut on a connector: "... Geophysical and" + "Astronomical ..."
+            if pe == s and plabel in _NAMED and label in _NAMED and doc[pe - 1].lower_ in _DANGLING:
+                out[-1] = (ps, e, plabel)
+                continue
+            # "the Southern District" + "of" + "New York": a name with its place
+            if (
+                plabel in _NAMED
+                and label in ("GPE", "LOC", "ORG")
+                and between in (["of"], ["of", "the"])
+                and doc[pe - 1].lower_ in _HEADS
+                and doc[pe - 1].is_title
+            ):
+                out[-1] = (ps, e, plabel)
+                continue
+            # "Port Authority of New York" + "and" + "New Jersey"
+            if (
+                plabel == "ORG"
+                and label in ("GPE", "LOC")
+                and between == ["and"]
+                and _ends_of_place(doc, ps, pe)
+                and gaz.place(doc[s:e].text) is not None
+            ):
+                out[-1] = (ps, e, "ORG")
+                continue
+            # "Paris" + "2024" + "Olympic Games": one event
+            if label == "EVENT" and pe == s and plabel == "GPE":
+                out[-1] = (ps, e, "EVENT")
+                continue
+            if (
+                label == "EVENT"
+                and pe == s
+                and plabel == "DATE"
+                and doc[ps:pe].text.isdigit()
+                and len(out) > 1
+                and out[-2][1] == ps
+                and out[-2][2] == "GPE"
+            ):
+                out[-2:] = [(out[-2][0], e, "EVENT")]
                 continue
         # "Lockheed" (ORG) + "Martin" (PRODUCT) side by side: one name
         if (
@@ -53,6 +107,7 @@ def _merged_ents(doc: Doc) -> list[tuple[int, int, str]]:
             and out[-1][1] == s
             and out[-1][2] == "ORG"
             and doc[s - 1].whitespace_
+            and doc[s - 1].text not in POSSESSIVE
             and (
                 label in ("PRODUCT", "ORG")
                 and doc[s].is_title
@@ -62,78 +117,158 @@ def _merged_ents(doc: Doc) -> list[tuple[int, int, str]]:
             out[-1] = (out[-1][0], e, "ORG")
             continue
         out.append((s, e, label))
-    return out
+    return [part for span in out for part in _repair(doc, *span)]
+
+
+_HEADS = ORG_HEADS | PLACE_NOUNS | {"administration", "authority"}
+
+
+def _ends_of_place(doc: Doc, s: int, e: int) -> bool:
+    """An organisation named "<head> of <place>" ("Port Authority of New York")."""
+    words = [t.lower_ for t in doc[s:e]]
+    if "of" not in words:
+        return False
+    k = len(words) - 1 - words[::-1].index("of")
+    return k > 0 and words[k - 1] in _HEADS and gaz.place(doc[s + k + 1 : e].text) is not None
+
+
+def _repair(doc: Doc, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
+    if label != "ORG":
+        return [(s, e, label)]
+    # "the Office of the" + "Director of National Intelligence" (untagged): extend
+    if doc[e - 1].lower_ in ("of", "the", "for") and e < len(doc) and not doc[e].ent_type_:
+        k, last = e, -1
+        while k < len(doc) and not doc[k].ent_type_ and k - e < 8:
+            if doc[k].is_title:
+                last = k
+            elif doc[k].lower_ not in _DANGLING:
+                break
+            k += 1
+        if last >= e:
+            e = last + 1
+    # "Treasury Department's Office of Foreign Assets Control": two organisations
+    for k in range(s + 1, e - 1):
+        if doc[k].text in ("'s", "\u2019s"):
+            left = [t.lower_ for t in doc[s:k]]
+            right = [t.lower_ for t in doc[k + 1 : e]]
+            if any(w in _HEADS for w in left) and any(w in _HEADS for w in right):
+                return [(s, k + 1, "ORG"), (k + 1, e, "ORG")]
+    return [(s, e, label)]
+
+
+def _outside(start: int, end: int, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of start..end outside the given token ranges."""
+    parts = [(start, end)]
+    for a, b in names:
+        if b <= start or a >= end:
+            continue
+        parts = [p for s, e in parts for p in ((s, min(e, a)), (max(s, b), e)) if p[0] < p[1]]
+    return parts
 
 
 def _ner_candidates(doc: Doc) -> list[_Cand]:
     out: list[_Cand] = []
-    for start, ent_end, label in _merged_ents(doc):
-        if label not in LABEL_TYPE:
+    ents = _merged_ents(doc)
+    roles = find_roles(doc, ents)
+    inner: set[int] = set()
+    for r in roles:
+        inner |= r.inner
+        c = _make(doc, r.name_start, r.name_end, "PERSON", "role", "PERSON", role=r.text)
+        if c is not None:
+            out.append(c)
+    names = [(r.name_start, r.name_end) for r in roles]
+    for e_start, e_end, e_label in ents:
+        if e_label not in LABEL_TYPE:
             continue
-        end = _extend(doc, start, ent_end, label)
-        # "the Shanghai Index", "Hong Kong Police": a place name starting a longer name
-        if (
-            label in ("GPE", "LOC", "NORP")
-            and end < len(doc)
-            and doc[end].is_title
-            and doc[end].lower_ in ORG_HEADS | INDEX_WORDS
-            and doc[end - 1].text not in POSSESSIVE
-        ):
-            end += 1
-            label = "ORG"
-        force = ""
-        i = start
-        while i > 0 and doc[i - 1].lower_ in DETERMINERS:
-            i -= 1
-        # "the town of Yeoncheon": a place whatever the model said
-        if (
-            i >= 3
-            and doc[i - 1].lower_ == "of"
-            and doc[i - 2].lower_ in PLACE_NOUNS
-            and doc[i - 3].lower_ == "the"
-        ):
-            force = "PLACE"
-        # "Secretary of Defense", "Minister of Finance": part of a job title
-        if (
-            label == "ORG"
-            and end - start == 1
-            and i >= 2
-            and doc[i - 1].lower_ == "of"
-            and doc[i - 2].lower_ in PERSON_TITLES
-        ):
+        for start, ent_end in _outside(e_start, e_end, names):
+            if all(i in inner for i in range(start, ent_end)):
+                continue  # a word of a role: "Commerce", "Trade", "Preparedness"
+            out.extend(_span_candidates(doc, start, ent_end, e_label))
+    return out
+
+
+def _span_candidates(doc: Doc, start: int, ent_end: int, label: str) -> list[_Cand]:
+    out: list[_Cand] = []
+    end = _extend(doc, start, ent_end, label)
+    # "the Shanghai Index", "Hong Kong Police": a place name starting a longer name
+    if (
+        label in ("GPE", "LOC", "NORP")
+        and end < len(doc)
+        and doc[end].is_title
+        and doc[end].lower_ in ORG_HEADS | INDEX_WORDS
+        and doc[end - 1].text not in POSSESSIVE
+    ):
+        end += 1
+        label = "ORG"
+    # "Pope Francis", "Prince Harry": a royal or religious title kept with a one-word name
+    if (
+        label == "PERSON"
+        and end - start == 1
+        and start > 0
+        and doc[start - 1].lower_ in ROYAL_TITLES
+        and doc[start - 1].is_title
+    ):
+        start -= 1
+    force = ""
+    i = start
+    while i > 0 and doc[i - 1].lower_ in DETERMINERS:
+        i -= 1
+    # "the town of Yeoncheon": a place whatever the model said
+    if (
+        i >= 3
+        and doc[i - 1].lower_ == "of"
+        and doc[i - 2].lower_ in PLACE_NOUNS
+        and doc[i - 3].lower_ == "the"
+    ):
+        force = "PLACE"
+    # "Secretary of Defense", "Minister of Finance": part of a job title (not "Director of
+    # the FBI")
+    if (
+        label == "ORG"
+        and end - start == 1
+        and i == start >= 2
+        and doc[i - 1].lower_ == "of"
+        and doc[i - 2].lower_ in PERSON_TITLES
+        and not _is_acronym(doc[start].text)
+    ):
+        return out
+    # "the NASDAQ index", "the MICEX index": a market index
+    if label == "ORG" and end < len(doc) and doc[end].lower_ in INDEX_WORDS:
+        force = "MISC"
+    # "the Beatles": a single-word 'person' with an article is a group
+    if (
+        label == "PERSON"
+        and i < start
+        and doc[start - 1].lower_ == "the"
+        and end - start == 1
+        and not (end < len(doc) and doc[end].pos_ in ("NOUN", "PROPN"))
+    ):
+        label = "ORG"
+    # "the Russian government": the place, not an organisation
+    if label == "ORG":
+        words = [t for t in doc[start:end] if t.lower_ not in DETERMINERS]
+        k = len(words)
+        while k > 0 and words[k - 1].lower_ in ("government", "administration", "authorities"):
+            k -= 1
+        if 0 < k < len(words):
+            lead = " ".join(t.text for t in words[:k])
+            if gaz.place(lead) is not None or gaz.demonym(lead) is not None:
+                end = words[k - 1].i + 1
+                label = "GPE"
+    ts, te = _trim(doc, start, end)
+    if not force and ts < te:
+        retype = context_type(doc, ts, te, label)
+        if retype is not None:
+            force, start = retype.type, min(start, retype.start)
+    for s, e in _parts(doc, doc[start:end], label):
+        s2, e2 = _trim(doc, s, e)
+        coord = _coordination(doc, s2, e2, label) if e2 > s2 else None
+        if coord:
+            out.extend(coord)
             continue
-        # "the NASDAQ index", "the MICEX index": a market index
-        if label == "ORG" and end < len(doc) and doc[end].lower_ in INDEX_WORDS:
-            force = "MISC"
-        # "the Beatles": a single-word 'person' with an article is a group
-        if (
-            label == "PERSON"
-            and i < start
-            and doc[start - 1].lower_ == "the"
-            and end - start == 1
-            and not (end < len(doc) and doc[end].pos_ in ("NOUN", "PROPN"))
-        ):
-            label = "ORG"
-        # "the Russian government": the place, not an organisation
-        if label == "ORG":
-            words = [t for t in doc[start:end] if t.lower_ not in DETERMINERS]
-            k = len(words)
-            while k > 0 and words[k - 1].lower_ in ("government", "administration", "authorities"):
-                k -= 1
-            if 0 < k < len(words):
-                lead = " ".join(t.text for t in words[:k])
-                if gaz.place(lead) is not None or gaz.demonym(lead) is not None:
-                    end = words[k - 1].i + 1
-                    label = "GPE"
-        for s, e in _parts(doc, doc[start:end]):
-            s2, e2 = _trim(doc, s, e)
-            coord = _coordination(doc, s2, e2, label) if e2 > s2 else None
-            if coord:
-                out.extend(coord)
-                continue
-            c = _make(doc, s, e, label, force_type=force)
-            if c is not None:
-                out.append(c)
+        c = _make(doc, s, e, label, force_type=force)
+        if c is not None:
+            out.append(c)
     return out
 
 
@@ -147,10 +282,10 @@ def _covered(doc: Doc) -> list[bool]:
 
 def _gazetteer_candidates(doc: Doc, cov: list[bool]) -> list[_Cand]:
     """Places, countries and demonyms in the text that the model did not tag."""
-    pattern, table = gaz.place_patterns()
+    table = gaz.place_table()
     out = []
-    for m in pattern.finditer(_text(doc)):
-        span = doc.char_span(m.start(), m.end(), alignment_mode="strict")
+    for a, b, surface in gaz.place_matches(doc, _text(doc)):
+        span = doc.char_span(a, b, alignment_mode="strict")
         if span is None or any(cov[i] for i in range(span.start, span.end)):
             continue
         first, last = doc[span.start], doc[span.end - 1]
@@ -159,9 +294,13 @@ def _gazetteer_candidates(doc: Doc, cov: list[bool]) -> list[_Cand]:
         # part of a longer proper name ("Air India", "Georgia Tech")?
         if prev is not None and prev.is_title and prev.pos_ == "PROPN" and not prev.is_sent_start:
             continue
-        if nxt is not None and nxt.is_title and nxt.pos_ == "PROPN":
-            continue
-        surface = m.group()
+        if (
+            nxt is not None
+            and nxt.is_title
+            and nxt.pos_ == "PROPN"
+            and nxt.lower_ not in ROLE_HEADS
+        ):
+            continue  # not "Barbados Prime Minister", a place before a role
         place = table[surface]
         is_demonym = gaz.demonym(surface) is not None and gaz.place(surface) is None
         if is_demonym:
@@ -305,15 +444,14 @@ def _backrefs(doc: Doc, resolved: list[_Cand], cov: list[bool]) -> list[_Cand]:
 
 
 def _rules_candidates(text: str) -> list[_Cand]:
-    pattern, table = gaz.place_patterns()
+    table = gaz.place_table()
     out = []
-    for m in pattern.finditer(text):
-        surface = m.group()
+    for a, b, surface in gaz.place_matches_text(text):
         p = table[surface]
         out.append(
             _Cand(
-                m.start(),
-                m.end(),
+                a,
+                b,
                 surface,
                 clean(surface),
                 "GPE",
@@ -324,3 +462,29 @@ def _rules_candidates(text: str) -> list[_Cand]:
             )
         )
     return out
+
+
+def _agree(doc: Doc, cands: list[_Cand]) -> None:
+    """Coordinated names share a kind: 'Cornwall' (tagged PERSON) in "to Cornwall and the Channel
+    Islands" is a place, 'Twitter' in "LinkedIn and Twitter" an organisation, unless a person is
+    among them."""
+    by_root: dict[int, _Cand] = {}
+    for c in cands:
+        span = doc.char_span(c.start, c.end, alignment_mode="expand")
+        if span is not None:
+            by_root.setdefault(span.root.i, c)
+    for i, c in by_root.items():
+        if c.strong or c.type not in ("PERSON", "PLACE"):
+            continue
+        others = [by_root[t.i] for t in doc[i].conjuncts if t.i in by_root]
+        kinds = [o.type for o in others]
+        if not others or any(o.strong and o.type == c.type for o in others):
+            continue
+        kind = None
+        if c.type == "PERSON" and "PLACE" in kinds and "ORG" not in kinds:
+            kind = "PLACE"  # "on Devon, Cornwall and Somerset"
+        elif set(kinds) == {"ORG"} and " " not in c.name:
+            kind = "ORG"  # "from Amazon and Alphabet"
+        if kind is not None:
+            c.type = kind
+            c.key = group_key(c.name, kind)

@@ -14,6 +14,7 @@ from newsdesk.index.extract.entities.words import (
     GENERIC,
     INDEX_WORDS,
     LABEL_TYPE,
+    LEGAL_SUFFIXES,
     NAME_LIKE_PLACES,
     ORG_HEADS,
     ORG_TRAILING_TITLES,
@@ -170,7 +171,7 @@ def canonical(surface: str, label: str) -> tuple[str, str] | None:
     if label in DROP_LABELS:
         return None
     s = clean(surface)
-    if _looks_junk(s):
+    if _looks_junk(s) and gaz.org(s) is None:  # "State Department": generic words, a known name
         return None
     typ = LABEL_TYPE.get(label, label if label in TYPES else "")
     p = gaz.place(s)
@@ -201,7 +202,7 @@ def canonical(surface: str, label: str) -> tuple[str, str] | None:
             gaz.is_country_name(w) and w not in NAME_LIKE_PLACES for w in words
         ):
             return name, "ORG"  # "Garuda Indonesia"
-        if words[-1].casefold() in PERSON_ORG_HEADS:
+        if words[-1].casefold() in PERSON_ORG_HEADS or words[-1].casefold() in LEGAL_SUFFIXES:
             return name, "ORG"
         return name, "PERSON"
     if typ == "ORG":

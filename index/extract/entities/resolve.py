@@ -8,11 +8,14 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from newsdesk.index.extract import gazetteer as gaz
 from newsdesk.index.extract.entities.candidates import (
+    _agree,
     _backrefs,
     _covered,
     _gazetteer_candidates,
@@ -31,7 +34,7 @@ from newsdesk.index.extract.entities.names import (
 )
 from newsdesk.index.extract.entities.spans import _TEXTS, _Cand
 from newsdesk.index.extract.entities.words import CORPORATE_SUFFIXES, ORG_HEADS, TIE_ORDER
-from newsdesk.index.model import Article, Entity, Mention, Passage
+from newsdesk.index.model import Analysis, Article, Entity, Mention, Passage
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -56,11 +59,22 @@ def _acronym_definitions(text: str, cands: list[_Cand]) -> dict[str, _Cand]:
 
 
 def _initials_fit(letters: str, name: str) -> bool:
+    """An acronym written in brackets after a name: its initials, or those after the head's
+    "of" ("ATF" for "Bureau of Alcohol, Tobacco, Firearms and Explosives")."""
     if len(letters) < 2:
         return False
-    return letters in (_initials(name, False), _initials(name, True)) or (
-        _subsequence(letters, _initials(name, True)) and letters[0] == name[:1].upper()
+    tail = _tail_initials(name)
+    return (
+        letters in (_initials(name, False), _initials(name, True))
+        or (_subsequence(letters, _initials(name, True)) and letters[0] == name[:1].upper())
+        or (len(letters) >= 3 and tail.startswith(letters))
     )
+
+
+def _tail_initials(name: str) -> str:
+    """'Department of Health and Human Services' -> 'HHS'."""
+    parts = re.split(r"\bof\b", name, maxsplit=1)
+    return _initials(parts[1], False) if len(parts) == 2 else ""
 
 
 def _subsequence(small: str, big: str) -> bool:
@@ -91,7 +105,8 @@ def _resolve(text: str, cands: list[_Cand]) -> list[_Cand]:
         fits = {
             lf.key: lf
             for lf in longs
-            if letters in (_initials(lf.name, False), _initials(lf.name, True))
+            if letters
+            in (_initials(lf.name, False), _initials(lf.name, True), _tail_initials(lf.name))
         }
         if len(fits) == 1:
             lf = next(iter(fits.values()))
@@ -116,7 +131,7 @@ def _resolve_people(cands: list[_Cand]) -> None:
     for f in fulls:
         by_first[f.name.split()[0].casefold()].add(f.key)
     for c in cands:
-        if c.source not in ("ner", "surname") or (c.strong and c.type != "PERSON"):
+        if c.source not in ("ner", "surname", "role") or (c.strong and c.type != "PERSON"):
             continue
         short = _strip_titles(_straight(c.alias))
         if (
@@ -143,24 +158,34 @@ def _resolve_people(cands: list[_Cand]) -> None:
         c.name, c.type, c.key = pick.name, "PERSON", pick.key
 
 
+def _org_words(name: str) -> list[str]:
+    return _straight(name).casefold().replace(".", " ").replace(",", " ").split()
+
+
 def _resolve_short_orgs(cands: list[_Cand]) -> None:
-    """'Air Force' after 'United States Air Force'; 'Apple' when one longer 'Apple ...' name
-    clearly dominates."""
+    """'Air Force' after 'United States Air Force'; 'Goldman Sachs' when one longer 'Goldman Sachs
+    Group Inc' name clearly dominates; then 'Goldman' when one organisation of the article starts
+    with it."""
     orgs = Counter(c.key for c in cands if c.type == "ORG")
     names = {c.key: c for c in cands if c.type == "ORG"}
+    words = {k: _org_words(c.name) for k, c in names.items()}
     for c in cands:
-        if c.type not in ("ORG", "PERSON") or c.strong and c.source != "ner":
+        if c.type not in ("ORG", "PERSON", "PLACE") or c.strong and c.source != "ner":
+            continue  # a weak place too: "Nvidia" (tagged GPE) after "Nvidia Corp"
+        if c.type == "PLACE" and c.strong:
             continue
         key = group_key(c.name, c.type)
         if c.key != key or " " in key and c.type == "PERSON":
             continue
+        mine = _org_words(c.name)
         suffix = [k for k in names if k != key and k.endswith(" " + key)]
         prefix = [
             k
             for k in names
             if k != key
-            and k.startswith(key + " ")
-            and all(w in CORPORATE_SUFFIXES for w in k[len(key) + 1 :].split())
+            and len(words[k]) > len(mine)
+            and words[k][: len(mine)] == mine
+            and all(w in CORPORATE_SUFFIXES for w in words[k][len(mine) :])
         ]
         options = suffix if len(suffix) == 1 else []
         if not options and prefix:
@@ -172,6 +197,20 @@ def _resolve_short_orgs(cands: list[_Cand]) -> None:
             if c.type == "PERSON" and len(c.name.split()) == 1:
                 continue
             c.name, c.type, c.key = target.name, "ORG", target.key
+    # "Goldman" after "Goldman Sachs Group Inc": the one organisation that starts with it
+    longer: dict[str, set[str]] = defaultdict(set)
+    for c in cands:
+        ws = _org_words(c.name)
+        # a company's full name ("Goldman Sachs Group Inc"), not a model ("Chrysler Aspen")
+        if c.type == "ORG" and len(ws) > 1 and ws[-1] in CORPORATE_SUFFIXES:
+            longer[ws[0]].add(c.key)
+    for c in cands:
+        if c.type != "ORG" or " " in c.name.strip() or (c.strong and c.source != "ner"):
+            continue
+        keys = longer.get(_org_words(c.name)[0] if c.name.strip() else "", set())
+        if len(keys) == 1 and not gaz.place(c.alias) and not _is_acronym(c.alias):
+            target = names.get(next(iter(keys))) or next(x for x in cands if x.key in keys)
+            c.name, c.key = target.name, target.key
 
 
 def _vote(cands: list[_Cand]) -> dict[str, tuple[str, str]]:
@@ -211,16 +250,23 @@ def _low_confidence(cs: list[_Cand], typ: str) -> str | None:
         if len(cs) == 1:
             c = cs[0]
             ws = c.alias.split()
-            if len(ws) == 1 and (c.sent_start or c.after_det):
-                return "drop"  # "Hydrogen peroxide ...", "an Oath"
+            if (
+                len(ws) == 1
+                and (c.sent_start or c.after_det)
+                and c.dep not in ("nsubj", "nsubjpass")
+                and not (c.after_det and c.dep == "compound")
+            ):
+                # "Hydrogen peroxide ...", "an Oath"; not "Toyota recalled", "a DoorDash courier"
+                return "drop"
             if len(ws) > 2 and any(w in ("of", "and") for w in ws):
                 return "MISC"  # "Weapons of Mass Destruction", "Peace and Security"
     if typ == "PERSON" and len(cs) == 1:
         c = cs[0]
         if c.after_det:
             return "drop"
-        if c.sent_start and " " not in c.name:
-            return "drop"  # "Iodine deficiency ...", "Photographs of ...": a capitalised noun
+        if c.sent_start and " " not in c.name and c.dep not in ("nsubj", "nsubjpass"):
+            # "Iodine deficiency ...": a capitalised noun; "Obama will campaign" is kept
+            return "drop"
     return None
 
 
@@ -247,6 +293,7 @@ def extract_entities(
             cov = _covered(doc)
             cands += _gazetteer_candidates(doc, cov)
             cands += _nominal_candidates(doc, cands)
+            _agree(doc, cands)
             cands = _resolve(text, cands)
             for c in cands:
                 if c.source == "nominal":
@@ -292,10 +339,13 @@ def _finish(
                 surface=c.surface,
                 name=name,
                 type=typ,
+                role=c.role if typ == "PERSON" else "",
             )
         )
-        e = info.setdefault(eid, {"name": name, "type": typ, "aliases": set(), "n": 0})
+        e = info.setdefault(eid, {"name": name, "type": typ, "aliases": set(), "n": 0, "roles": {}})
         e["n"] += 1
+        if c.role and typ == "PERSON":
+            e["roles"].setdefault(c.role, None)
         if c.alias and (len(c.alias.split()) > 1 or not c.alias.islower()):
             e["aliases"].add(c.alias)
     entities = [
@@ -306,6 +356,7 @@ def _finish(
             aliases=tuple(sorted(e["aliases"] | {e["name"]})),
             mentions=e["n"],
             articles=(article.id,),
+            roles=tuple(e["roles"]),
         )
         for eid, e in info.items()
     ]
@@ -335,15 +386,39 @@ def _passage_id(
 
 
 def merge_entities(per_article: Iterable[Sequence[Entity]]) -> list[Entity]:
-    """Cross-article merge: the same id is one entity (aliases united, mentions summed,
-    articles united and sorted). The first name seen for an id is kept."""
-    acc: dict[str, dict[str, Any]] = {}
-    for ents in per_article:
+    """Cross-article merge: the same id is one entity (aliases, roles and articles united,
+    mentions summed; the first name seen for an id is kept), and a one-word person joins the one
+    full name the lists hold for it ('Obama' -> 'Barack Obama', as ``link_people`` does when the
+    store writes an article)."""
+    lists = [list(ents) for ents in per_article]
+    people: dict[str, set[str]] = defaultdict(set)
+    for ents in lists:
         for e in ents:
+            last = surname(e.name) if e.type == "PERSON" else None
+            if last:
+                people[last].add(e.name)
+    acc: dict[str, dict[str, Any]] = {}
+    for ents in lists:
+        for e in ents:
+            eid, name = e.id, e.name
+            if e.type == "PERSON" and " " not in e.name.strip():
+                full = people.get(_straight(e.name).casefold().strip(), set())
+                if len(full) == 1:
+                    name = next(iter(full))
+                    eid = entity_id(name, "PERSON")
             a = acc.setdefault(
-                e.id, {"name": e.name, "type": e.type, "aliases": set(), "n": 0, "arts": set()}
+                eid,
+                {
+                    "name": name,
+                    "type": e.type,
+                    "aliases": set(),
+                    "n": 0,
+                    "arts": set(),
+                    "roles": {},
+                },
             )
             a["aliases"].update(e.aliases)
+            a["roles"].update(dict.fromkeys(e.roles))
             a["n"] += e.mentions
             a["arts"].update(e.articles)
     return [
@@ -354,6 +429,80 @@ def merge_entities(per_article: Iterable[Sequence[Entity]]) -> list[Entity]:
             aliases=tuple(sorted(a["aliases"])),
             mentions=a["n"],
             articles=tuple(sorted(a["arts"])),
+            roles=tuple(a["roles"]),
         )
         for eid, a in sorted(acc.items())
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Across articles: a surname alone and the one full name the corpus holds for it
+
+
+def surname(name: str) -> str | None:
+    """The last word of a person's full name ('Barack Obama' -> 'obama'); None for one word."""
+    words = _straight(name).split()
+    return words[-1].casefold() if len(words) > 1 else None
+
+
+def full_names(analyses: Iterable[Analysis]) -> dict[str, set[str]]:
+    """{surname: the full PERSON names ending with it} over some analyses."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for a in analyses:
+        for e in a.entities:
+            last = surname(e.name) if e.type == "PERSON" else None
+            if last:
+                out[last].add(e.name)
+    return out
+
+
+def link_people(analysis: Analysis, people: Mapping[str, Collection[str]]) -> Analysis:
+    """An article's one-word people named by the full name the corpus holds for them: 'Obama'
+    becomes 'Barack Obama' when ``people['obama']`` (every full PERSON name ending with that word,
+    this article's and the corpus's) holds exactly one name. Mentions, entities (aliases keep the
+    short form) and the facts' ``who`` and ``attributed_to`` follow. Unchanged when nothing links.
+    """
+    rename: dict[str, tuple[str, str]] = {}  # old id -> (new id, full name)
+    short: dict[str, str] = {}  # old name -> full name
+    for e in analysis.entities:
+        if e.type != "PERSON" or " " in e.name.strip():
+            continue
+        names = people.get(_straight(e.name).casefold().strip(), ())
+        if len(names) != 1:
+            continue
+        full = next(iter(names))
+        rename[e.id] = (entity_id(full, "PERSON"), full)
+        short[e.name] = full
+    if not rename:
+        return analysis
+    mentions = tuple(
+        attrs.evolve(m, entity_id=rename[m.entity_id][0], name=rename[m.entity_id][1])
+        if m.entity_id in rename
+        else m
+        for m in analysis.mentions
+    )
+    merged: dict[str, Entity] = {}
+    for e in analysis.entities:
+        eid, name = rename.get(e.id, (e.id, e.name))
+        e = attrs.evolve(e, id=eid, name=name, aliases=tuple(sorted({*e.aliases, name})))
+        prev = merged.get(eid)
+        if prev is not None:
+            e = attrs.evolve(
+                prev,
+                aliases=tuple(sorted({*prev.aliases, *e.aliases})),
+                mentions=prev.mentions + e.mentions,
+                roles=tuple(dict.fromkeys((*prev.roles, *e.roles))),
+            )
+        merged[eid] = e
+    facts = tuple(
+        attrs.evolve(
+            f,
+            who=tuple(dict.fromkeys(short.get(w, w) for w in f.who)),
+            attributed_to=tuple(short.get(w, w) for w in f.attributed_to),
+        )
+        if any(w in short for w in (*f.who, *f.attributed_to))
+        else f
+        for f in analysis.facts
+    )
+    entities = sorted(merged.values(), key=lambda e: (-e.mentions, e.name))
+    return attrs.evolve(analysis, mentions=mentions, entities=tuple(entities), facts=facts)

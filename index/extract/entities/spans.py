@@ -20,8 +20,10 @@ from newsdesk.index.extract.entities.names import (
 )
 from newsdesk.index.extract.entities.words import (
     COMMA_KEEP,
+    COMMON_ACRONYMS,
     DETERMINERS,
     NAME_PARTICLES,
+    ORG_HEADS,
     POSSESSIVE,
     TRAILING_NOISE,
 )
@@ -44,6 +46,8 @@ class _Cand:
     sent_start: bool = False
     after_det: bool = False  # preceded by a determiner ("an Oath")
     key: str = ""  # group key after resolution
+    role: str = ""  # the title or role written before a person ("Deputy Secretary of Commerce")
+    dep: str = ""  # the dependency label of the span's root ("nsubj", "compound"...)
 
     def __attrs_post_init__(self) -> None:
         if not self.key:
@@ -73,9 +77,29 @@ def _is_abbrev(text: str) -> bool:
     return len(text) > 1 and text.endswith(".") and any(c.isalpha() for c in text)
 
 
-def _parts(doc: Doc, ent: Span) -> list[tuple[int, int]]:
+_LIST_WORDS = frozenset({"and", "&", ",", "of", "the", "for"})
+_LIST_HEADS = ORG_HEADS | {"administration", "authority"}
+
+
+def _comma_name(ent: Span, label: str) -> bool:
+    """Commas inside one organisation's name: "Bureau of Alcohol, Tobacco, Firearms and
+    Explosives", "Philippine Atmospheric, Geophysical and Astronomical Services Administration"
+    (capitalised words listed up to an "and", with an organisation's head word)."""
+    if label != "ORG":
+        return False
+    commas = [t.i for t in ent if t.text == ","]
+    if not commas or not any(t.lower_ in ("and", "&") and t.i > commas[-1] for t in ent):
+        return False
+    if not all(t.text[:1].isupper() or t.lower_ in _LIST_WORDS for t in ent):
+        return False
+    return any(t.lower_ in _LIST_HEADS for t in ent)
+
+
+def _parts(doc: Doc, ent: Span, label: str = "") -> list[tuple[int, int]]:
     """Split an entity span at commas, semicolons and opening brackets ("the Academy, Squadron
-    Officer School"; "World Health Organisation (WHO"), keeping "Apple, Inc." whole."""
+    Officer School"; "World Health Organisation (WHO"), keeping "Apple, Inc." and the commas of
+    one name ("Bureau of Alcohol, Tobacco, Firearms and Explosives") whole."""
+    keep_commas = _comma_name(ent, label)
     out = []
     s = ent.start
     for i in range(ent.start, ent.end):
@@ -83,7 +107,11 @@ def _parts(doc: Doc, ent: Span) -> list[tuple[int, int]]:
         if (
             t in (";", "(", "[", "\u2014", "--", "*", "\u2022", "|", "/")
             or ("\n" in t and doc[i].is_space)
-            or (t == "," and not (i + 1 < ent.end and doc[i + 1].lower_ in COMMA_KEEP))
+            or (
+                t == ","
+                and not keep_commas
+                and not (i + 1 < ent.end and doc[i + 1].lower_ in COMMA_KEEP)
+            )
         ):
             if i > s:
                 out.append((s, i))
@@ -129,9 +157,25 @@ def _after_det(doc: Doc, i: int) -> bool:
 
 
 def _make(
-    doc: Doc, start: int, end: int, label: str, source: str = "ner", force_type: str = ""
+    doc: Doc,
+    start: int,
+    end: int,
+    label: str,
+    source: str = "ner",
+    force_type: str = "",
+    role: str = "",
 ) -> _Cand | None:
     start, end = _trim(doc, start, end)
+    if label == "PERSON" or force_type == "PERSON":
+        # "President Obama": the title is the mention's role, the name is the span
+        k = start
+        while end - k > 1 and _is_title(doc[k].text) and doc[k].text[:1].isupper():
+            k += 1
+        if k > start and not role:
+            role = _surface(doc, start, k)[2]
+        start = k
+    if end - start == 1 and doc[start].text in COMMON_ACRONYMS:
+        return None  # "AI", "SMS", "GPS": common terms, not organisations
     while end - start > 1 and doc[end - 1].lower_ in TRAILING_NOISE:
         end -= 1
     # drop leading lowercase words ("united Germany", "magician David Gish")
@@ -189,6 +233,8 @@ def _make(
         strong=strong,
         sent_start=_is_sent_start(doc, start),
         after_det=_after_det(doc, start),
+        role=role,
+        dep=doc[start:end].root.dep_,
     )
 
 

@@ -122,6 +122,10 @@ CORPORATE_SUFFIXES = frozenset(
     systems technologies entertainment communications bank energy pharmaceuticals
     """.split()
 )
+# A company's legal form: a name ending with one is never a person ("Odom Sausage Co").
+LEGAL_SUFFIXES = frozenset(
+    "inc inc. corp corp. co co. ltd ltd. llc plc ag gmbh s.a. n.v. lp llp".split()
+)
 COMMA_KEEP = frozenset(
     """
     inc inc. ltd ltd. jr jr. sr sr. d.c. dc co co. llc plc s.a. n.v. ag
@@ -136,5 +140,89 @@ ORG_TRAILING_TITLES = frozenset(
     """
     spokesman spokeswoman spokesperson executive administrator chairman chairwoman ceo president
     director analyst editor founder co-founder manager commissioner official officials economist
+    """.split()
+)
+
+# -- context: roles before names, and the head nouns that type a name (entities.context) --------
+
+# Head words of a role written before a name ("Special Agent in Charge", "Trade Representative",
+# "FTC Chair"), on top of PERSON_TITLES.
+ROLE_HEADS = PERSON_TITLES | frozenset(
+    """
+    agent attorney chair chairperson co-chair envoy premier superintendent sheriff marshal
+    counsel undersecretary adviser advisor spokesperson rapporteur mp lawmaker councillor
+    councilman councilwoman treasurer comptroller provost dean rector registrar
+    """.split()
+)
+# Words of a role's chain after its head ("Attorney General", "Director-General").
+ROLE_TAILS = frozenset({"general", "-", "in-chief", "designate", "elect"})
+# Royal and religious titles: kept with a one-word name ("Pope Francis", "Prince Harry"), a role
+# before a longer one ("Prince Faisal bin Farhan").
+ROYAL_TITLES = frozenset("prince princess king queen pope crown".split())  # not "Sultan Al Jaber"
+# Capitalised words a role may start with before its head ("Deputy", "Acting", "Trade" in
+# "Trade Representative"); any other capitalised word there names the employer ("Meta
+# spokesperson", "Uralsib analyst") and ends the role. Lowercase modifiers always belong to it.
+ROLE_MODIFIERS = frozenset(
+    """
+    deputy acting assistant associate special senior chief vice under principal executive
+    managing general first foreign interior defense defence trade health finance justice home
+    state cabinet commerce labor labour energy education transport transportation agriculture
+    environment treasury homeland security national district county city regional provincial
+    federal surgeon solicitor inspector police fire press former incoming outgoing interim top
+    lead permanent high supreme
+    """.split()
+)
+# Storm words: "Cyclone Mocha", "Hurricane Idalia", "Storm Ciaran" are events (MISC).
+STORM_WORDS = frozenset("storm cyclone hurricane typhoon tornado".split())
+# Last words of event, law and prize names ("G20 Summit", "Olympic Games", "Clean Air Act").
+EVENT_HEADS = frozenset(
+    """
+    summit games olympics olympiad paralympics cup championship championships festival expo
+    tournament marathon awards award prize act treaty accord accords
+    """.split()
+)
+# Last words of names that are events when the sentence says so ("at the Munich Security
+# Conference") and organisations otherwise ("the Southern Christian Leadership Conference").
+MEETING_HEADS = frozenset("conference forum convention dialogue talks meeting".split())
+# Words that tie a meeting to a time or place: its name is an event there.
+MEETING_PREPS = frozenset(
+    "at during before after ahead sidelines attend attended attending".split()
+)
+# Common nouns that say what a name is, when they head it ("the Qakbot malware") or stand in
+# apposition to it ("Sinbad, a virtual currency mixer"; "rival Aer Lingus").
+KIND_NOUNS: dict[str, str] = {
+    **dict.fromkeys(
+        """malware ransomware virus trojan botnet worm spyware backdoor app application software
+        smartphone smartphones handset vehicle vehicles car cars suv sedan truck jet jets aircraft
+        airliner plane tank tanks rifle drone tablet laptop console chip chips processor model
+        drug vaccine pill medicine browser version feature tool widget update edition
+        program programme device game engine player camera computer storm hurricane cyclone typhoon""".split(),
+        "MISC",
+    ),
+    **dict.fromkeys(
+        """company firm carmaker automaker airline carrier bank lender broadcaster exchange mixer
+        platform startup start-up insurer retailer maker manufacturer conglomerate network
+        operator developer publisher website newspaper agency charity union regulator
+        watchdog""".split(),
+        "ORG",
+    ),
+    **dict.fromkeys(
+        """town city village province county district region state island port capital
+        coast coastline border valley peninsula desert basin delta airport""".split(),
+        "PLACE",
+    ),
+}
+# Verbs and nouns whose "on X" is a platform ("posted on Twitter", "a video on TikTok").
+PLATFORM_WORDS = frozenset(
+    """
+    post say write share publish announce stream upload tweet comment appear advertise sell
+    message chat video account page channel statement live available
+    """.split()
+)
+# Acronyms of common terms: never an organisation or place unless the article defines them.
+COMMON_ACRONYMS = frozenset(
+    """
+    AI GPS SMS CEO CFO COO CTO GDP IPO EV EVs LNG LED DNA RNA PDF USB VPN URL IT HR PR TV SUV
+    SUVs ATM PIN ID LGBT LGBTQ ESG CPI PMI VAT AM PM FAQ API APIs IoT VR AR NFT NFTs CBD MRI
     """.split()
 )

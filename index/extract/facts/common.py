@@ -20,9 +20,28 @@ REPORT_VERBS = frozenset(
     admit insist accuse acknowledge estimate predict argue write add note explain indicate
     disclose assert maintain contend testify vow pledge threaten promise declare conclude
     reject dismiss refute concede caution forecast repeat reiterate stress emphasize
-    emphasise signal hint""".split()
+    emphasise signal hint find show""".split()
 )
 NEGATING_VERBS = frozenset({"deny", "refute", "reject", "dismiss"})
+# Verbs that attribute a stance to their subject without reporting words ("X accused Y of …",
+# "A, B and C condemned …"): a REPORT whose predicate is the cue. Lemmas, matched by
+# ``parsed.cue_matcher`` with the multi-word cues ("call for", "express concern").
+CUE_VERBS = frozenset(
+    """accuse praise back criticize criticise condemn urge welcome blast slam denounce applaud
+    endorse support oppose blame thank demand dispute hail commend laud decry lament rebuke
+    reject dismiss warn insist vow deny confirm announce claim pledge promise threaten
+    acknowledge admit allege defend""".split()
+)
+# Cue verbs with a physical sense too ("storms blasted the coast", "troops defended the town"):
+# a cue only when a named person, organisation or country is the speaker.
+PHYSICAL_CUES = frozenset("back support blast slam hail defend promise threaten".split())
+# Nouns naming what a speaker issued ("the full statement from X:", "remarks by X", "X's
+# report").
+STATEMENT_NOUNS = frozenset(
+    """statement remark comment testimony message letter transcript speech address text email
+    memo post tweet report study analysis survey poll website filing lawsuit suit complaint
+    indictment""".split()
+)
 # Predicates that make an EVENT worth keeping even without a named subject.
 EVENT_VERBS = frozenset(
     """agree meet establish sign sanction attack steal kill arrest launch announce win elect
@@ -75,6 +94,10 @@ class Quote:
     end: int
     outer_start: int  # with the marks
     outer_end: int
+    # a layout without marks ("PENCE: …", a statement after "As stated by X:") knows its speaker
+    speakers: list[Actor] = attrs.field(factory=list)
+    intro: int = -1  # where the line introducing it starts (kept in the evidence), else -1
+    layout: str = "marks"  # marks | colon | heading
 
 
 @attrs.define
@@ -95,6 +118,11 @@ class Draft:
     attributed_to: list[str] = attrs.field(factory=list)
     # candidate time expressions, best first: (start, end, spoken of as ahead)
     dates: list[tuple[int, int, bool]] = attrs.field(factory=list)
+    # what qualifies it besides negation (see ``modality``) and the words that do
+    conditional: bool = False
+    hedged: bool = False
+    future: bool = False
+    qualified_by: str = ""
 
 
 def find_quotes(text: str, min_words: int = 4, max_chars: int = 3000) -> list[Quote]:
@@ -103,8 +131,9 @@ def find_quotes(text: str, min_words: int = 4, max_chars: int = 3000) -> list[Qu
 
     “Curly” quotations may run over paragraphs, up to their closing mark (when no other opening
     mark comes first); one left open ends with its paragraph. "Straight" pairs are matched within
-    a paragraph; an unclosed one at a paragraph's end runs into a quotation opening the next
-    paragraph (the typographic convention for long quotes)."""
+    a paragraph. Of either kind, one left open at a paragraph's end runs into a quotation opening
+    the next paragraph (the typographic convention for a quotation over several paragraphs: the
+    closing mark only on the last)."""
     paras = list(_paragraphs(text))
     curly: list[Quote] = []
     i = text.find("\u201c")
@@ -132,7 +161,9 @@ def find_quotes(text: str, min_words: int = 4, max_chars: int = 3000) -> list[Qu
                 break
             straight.append(Quote(pstart + i + 1, pstart + j, pstart + i, pstart + j + 1))
             i = para.find('"', j + 1)
-    quotes = sorted(curly + _join_runs(text, straight), key=lambda q: q.outer_start)
+    quotes = sorted(
+        _join_runs(text, curly) + _join_runs(text, straight), key=lambda q: q.outer_start
+    )
     out: list[Quote] = []
     for q in quotes:
         if out and q.outer_start < out[-1].outer_end:

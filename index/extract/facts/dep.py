@@ -17,8 +17,10 @@ from typing import Any
 from newsdesk.index.extract.facts.common import (
     EVENT_VERBS,
     NEGATING_VERBS,
+    PHYSICAL_CUES,
     REPORT_VERBS,
     SPEECH_VERBS,
+    STATEMENT_NOUNS,
     STOP_PREDICATES,
     VALUE_LABELS,
     Draft,
@@ -28,7 +30,7 @@ from newsdesk.index.extract.facts.common import (
 )
 from newsdesk.index.extract.facts.parsed import CLAUSE_DEPS, SUBJECT_DEPS, Parsed
 from newsdesk.index.extract.facts.quotes import QuoteFacts
-from newsdesk.index.extract.facts.refs import Actor, dedupe
+from newsdesk.index.extract.facts.refs import SOURCE, Actor, dedupe
 
 HOLDINGS = frozenset("share stake interest holding investment".split())
 PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "off"})
@@ -41,6 +43,8 @@ OBJECT_REPORTS = frozenset(
     """deny confirm announce reveal allege claim report admit acknowledge estimate predict
     forecast reject dismiss refute disclose promise pledge vow threaten concede""".split()
 )
+# Verbs of a speaker's clause whose words an outlet's clause after them passes on.
+NESTED_SPEECH = SPEECH_VERBS & REPORT_VERBS
 INTENT_REPORTS = frozenset("deny promise pledge vow threaten refuse claim".split())
 
 
@@ -115,6 +119,11 @@ class DepFacts(Parsed):
         content = self.content(v) if lemma in REPORT_VERBS else None
         if content is not None:
             return self.report(v, sent, subj, who, content, negated, sources)
+        cue = self.cues.get(v.i)
+        if cue is not None:
+            d = self.cue_report(v, sent, subj, cue, negated, owner, sources)
+            if d is not None:
+                return d
         if lemma in SPEECH_VERBS and lemma in BARE_SPEECH:
             return None
         own_subject = any(c.dep_ in SUBJECT_DEPS for c in v.children)
@@ -131,11 +140,80 @@ class DepFacts(Parsed):
             d.confidence = 0.6
         return d
 
+    def cue_report(
+        self,
+        v: Any,
+        sent: Any,
+        subj: Any,
+        cue: str,
+        negated: bool,
+        owner: dict[int, Any],
+        sources: list[Actor],
+    ) -> Draft | None:
+        """'X accused Y of …', 'A, B and C condemned …', 'X called for …': a REPORT whose
+        predicate is the cue, its speakers (every party) first, then the named parties it is
+        about. Not for a passive without an agent ("X was accused of …": X is the target), nor
+        a cue without a complement; a cue with a physical sense too ("hails from", "the plane
+        promises more range") needs an object and, for a source that is no entity, a clause
+        ("the union threatened to strike")."""
+        deps = {c.dep_ for c in v.children}
+        clausal = bool(deps & {"ccomp", "xcomp"})
+        physical = v.lemma_.casefold() in PHYSICAL_CUES
+        if physical and not (clausal or "dobj" in deps):
+            return None
+        if not deps & {"dobj", "ccomp", "xcomp", "prep", "dative", "attr", "oprd", "agent"}:
+            return None
+        if "auxpass" in deps:
+            speakers = []
+            for c in v.children:
+                if c.dep_ == "agent":
+                    speakers += [
+                        a
+                        for p in c.children
+                        if p.dep_ == "pobj"
+                        for a in self.speakers_of_phrase(p)
+                    ]
+            target, subj = subj, None
+        else:
+            target = None
+            speakers = self.speaker_of(v, subj)
+        if physical and not clausal:
+            speakers = [a for a in speakers if a[1] in ("PERSON", "ORG", "PLACE")]
+        if not speakers:
+            return None
+        d = self.event(v, sent, subj, speakers, negated, owner, attributed=bool(sources))
+        if d is None:
+            return None
+        if target is not None:  # "X was praised by Y": the statement keeps its subject
+            d.statement = clip(
+                f"{self.subject_text(target)} {self.verb_phrase(v)} {self.text_of(v)}".strip()
+            )
+        d.kind = "REPORT"
+        d.predicate = cue
+        d.who = dedupe(sources + speakers + d.who)
+        d.attributed_to = [a[0] for a in dedupe(speakers + sources)]
+        d.confidence = 0.65
+        return d
+
     def content(self, v: Any) -> Any:
-        """What a report verb reports: its clausal complement, else its object."""
+        """What a report verb reports: its clausal complement, else its object ("said in a
+        statement that …" included)."""
         for c in v.children:
             if c.dep_ in ("ccomp", "parataxis") and not self.quoted[c.i]:
                 return c
+        for c in v.children:
+            if c.dep_ != "prep":
+                continue
+            for p in c.children:
+                if p.dep_ == "pobj" and p.lemma_.casefold() in STATEMENT_NOUNS:
+                    for x in p.children:
+                        if (
+                            x.dep_ in ("acl", "ccomp", "relcl")
+                            and x.pos_ in ("VERB", "AUX")
+                            and any(m.dep_ == "mark" and m.lower_ == "that" for m in x.children)
+                            and not self.quoted[x.i]
+                        ):
+                            return x
         lemma = v.lemma_.casefold()
         for c in v.children:
             if c.dep_ == "dobj" and lemma in OBJECT_REPORTS and not self.quoted[c.i]:
@@ -154,11 +232,40 @@ class DepFacts(Parsed):
         negated: bool,
         sources: list[Actor],
     ) -> Draft | None:
+        tail: list[Actor] = []  # "…, Reuters reported": the outlet after the speaker
+        inner = content
+        if (
+            inner is not None
+            and inner.pos_ == "VERB"
+            and self.subject(inner) is not None
+            and not self.quoted[inner.i]
+        ):
+            # the outlet's clause closes the sentence, after the speaker's: "X said …, the
+            # Journal reported" (the parse may hang either from the other)
+            outlet_v, speech_v = (inner, v) if inner.i > v.i else (v, inner)
+            if (
+                outlet_v.lemma_ in ("report", "say", "write")
+                and speech_v.lemma_ in NESTED_SPEECH
+                and self.ends_sentence(outlet_v)
+            ):
+                tail = self.speaker_of(outlet_v)
+                if not tail or any(a[1] == "PERSON" for a in tail):
+                    tail = []  # "Ecuador asked …, Lusinchi said": a speaker, not an outlet
+                elif speech_v is inner:
+                    self.consumed.update((v.i, inner.i))
+                    v, subj = inner, self.subject(inner)
+                    speakers = self.actors(subj) if subj is not None else []
+                    negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in v.children)
+                    content = self.content(inner)
+                else:
+                    self.consumed.add(inner.i)
+                    content = self.content(inner)
         lemma = v.lemma_.casefold()
-        outlets: list[Actor] = []
-        for c in v.children:
-            if c.dep_ in ("dative", "dobj") and lemma in ("tell", "inform", "brief"):
-                outlets += self.actors(c)
+        if not any(c.dep_ == "auxpass" for c in v.children):
+            speakers = self.speaker_of(v, subj) or speakers
+        if lemma in PHYSICAL_CUES and (content is None or content.pos_ not in ("VERB", "AUX")):
+            speakers = [a for a in speakers if a[1] != SOURCE]  # "the plane promises range"
+        outlets = self.outlets(v) + tail
         others: list[Actor] = []
         if content is not None:
             self.consumed.add(content.i)
@@ -221,6 +328,7 @@ class DepFacts(Parsed):
         subj_actors = list(who)
         agents: list[Actor] = []
         others: list[Actor] = []
+        targets: list[Actor] = []  # "sanctions on Russia", "action against North Korea"
         where: list[str] = []
         skip = set(t.i for t in subj.subtree) if subj is not None else set()
         for t in v.subtree:
@@ -237,6 +345,8 @@ class DepFacts(Parsed):
                 where.append(m.name)
             elif m.type in ("PERSON", "ORG", "PLACE"):
                 others.append((m.name, m.type))
+                if _targeted(t, v):
+                    targets.append((m.name, m.type))
         for c in v.children:
             if c.dep_ == "agent":
                 agents += [a for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
@@ -246,11 +356,15 @@ class DepFacts(Parsed):
         if subj is not None and who and self.refs.mention_at_token(subj) is None:
             if subj.pos_ == "NOUN" and not self.refs.generic(subj):
                 confidence -= 0.15  # "North Korea's cyber activities": about, not by
-        if not who:
+        if not who:  # never the party acted against as the actor (modality: the fact's sense)
+            others = [a for a in others if a not in targets]
             if not others or (lemma not in EVENT_VERBS and not attributed):
                 return None
             who, others, confidence = others, [], 0.35
-        who = dedupe(who + [a for a in others if a[1] in ("PERSON", "ORG", "PLACE")])[:6]
+        # the other parties named, not one the action is against ("agreed to impose sanctions
+        # on Russia" does not list Russia among those that agreed)
+        parties = [a for a in others if a[1] in ("PERSON", "ORG", "PLACE") and a not in targets]
+        who = dedupe(who + parties)[:6]
         if not where:
             where = [a[0] for a in others if a[1] == "PLACE" and a not in who]
         head = names(subj_actors) if subj_actors else self.subject_text(subj) or names(who[:1])
@@ -268,6 +382,28 @@ class DepFacts(Parsed):
             negated=negated,
             where=dedupe_str(where),
         )
+
+    def ends_sentence(self, v: Any) -> bool:
+        """Nothing but punctuation, or the verb's own adverbials ("on Monday"), after it."""
+        for t in v.sent[v.i - v.sent.start + 1 :]:
+            if _trailing(t):
+                continue
+            x = t
+            while x.i != v.i and x.dep_ in (
+                "prep",
+                "pobj",
+                "npadvmod",
+                "advmod",
+                "det",
+                "amod",
+                "compound",
+                "nummod",
+                "poss",
+            ):
+                x = x.head
+            if x.i != v.i:
+                return False
+        return True
 
     def attributed(self, sent: Any, sources: list[Actor], dates: list[Any]) -> Draft | None:
         """A sentence attributed to a source whose main clause gave no fact of its own."""
@@ -387,6 +523,23 @@ class DepFacts(Parsed):
                 confidence=0.6 if who else 0.3,
                 dates=self.ordered_dates(v, dates, owner),
             )
+
+
+def _targeted(t: Any, v: Any) -> bool:
+    """Is t (in v's clause) what the action is against or on: "action against North Korea('s
+    …)", "impose sanctions on Russia"? Never the actor when the subject names no one."""
+    x = t
+    for _ in range(8):
+        if x.i == v.i or x.head.i == x.i:
+            return False
+        if x.dep_ == "pobj" and x.head.lower_ in ("against", "on", "upon"):
+            return True
+        x = x.head
+    return False
+
+
+def _trailing(t: Any) -> bool:
+    return t.is_punct or t.is_space
 
 
 def dedupe_str(items: list[str]) -> list[str]:

@@ -13,12 +13,30 @@ MISC).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
-from newsdesk.index.extract.facts.common import DATE_LABELS, DATE_RE, Quote, clip
-from newsdesk.index.extract.facts.refs import ORG_NOUNS, RELATIVE_PRONOUNS, Actor, Refs, dedupe
+from newsdesk.index.extract.entities.words import PERSON_TITLES
+from newsdesk.index.extract.facts.common import (
+    CUE_VERBS,
+    DATE_LABELS,
+    DATE_RE,
+    REPORT_VERBS,
+    SPEECH_VERBS,
+    STATEMENT_NOUNS,
+    Quote,
+    clip,
+)
+from newsdesk.index.extract.facts.refs import (
+    ORG_NOUNS,
+    RELATIVE_PRONOUNS,
+    SOURCE,
+    Actor,
+    Refs,
+    dedupe,
+)
 
 CLAUSE_DEPS = frozenset({"ROOT", "conj", "ccomp", "advcl", "relcl", "parataxis"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
@@ -28,6 +46,20 @@ TIME_NOUNS = frozenset(
 TAIL_DEPS = frozenset({"cc", "conj", "advcl", "relcl", "parataxis", "mark", "punct", "prt", "neg"})
 MODIFIER_DEPS = frozenset({"compound", "poss", "nmod", "amod"})
 MOD_PREPS = frozenset({"of", "in", "from", "at"})
+SPEAKER_TYPES = frozenset({"PERSON", "ORG", "PLACE", SOURCE})
+# Words a title chain runs through ("Acting Assistant Director of the Criminal Investigative
+# Division Michael Tran", "Special Agent in Charge ...").
+CHAIN_WORDS = frozenset({"of", "for", "the", "and", "in", "'s", "\u2019s", "-", "\u2013", "&"})
+# Clauses and asides left out of a source phrase ("officials, who spoke on condition ...").
+PHRASE_DROP = frozenset({"relcl", "appos", "conj", "cc", "punct", "advcl", "parataxis"})
+_QUOTE_MARKS = '"\u201c'
+# "PENCE: …", "Schumer: Republicans are …": a line opening with a name and a colon.
+_COLON_LINE = re.compile(
+    r"^[ \t]*([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,3})[ \t]*:[ \t]+(\S[^\n]*)$",
+    re.M,
+)
+_EMBEDDED = frozenset({"relcl", "acl", "ccomp", "xcomp", "pcomp", "csubj"})
+_HEADING_END = re.compile(r":[ \t]*\r?\n\s*")  # a line ending with a colon
 _CALENDAR = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
@@ -44,16 +76,370 @@ class Parsed:
         self.refs = refs
         self.quotes = list(quotes)
         self.quoted = [False] * len(doc)
-        qi = 0
-        for tok in doc:
-            while qi < len(self.quotes) and self.quotes[qi].end <= tok.idx:
-                qi += 1
-            if qi < len(self.quotes) and self.quotes[qi].start <= tok.idx < self.quotes[qi].end:
-                self.quoted[tok.i] = True
         self.consumed: set[int] = set()  # verbs already used (report content, attribution)
         self.quote_verbs: set[int] = set()
         self.sents = [s for s in doc.sents if s.text.strip()]
         self.sent_starts = [s.start_char for s in self.sents]
+        self.mark_quoted()
+        self.cues = cues(doc)  # token index → the attribution cue it heads ("accuse", "call for")
+        layout = self.colon_lines()
+        if layout:
+            self.quotes = sorted(self.quotes + layout, key=lambda q: q.outer_start)
+        layout += self.headings()
+        if layout:
+            merged = {id(q): q for q in self.quotes + layout}
+            self.quotes = sorted(merged.values(), key=lambda q: q.outer_start)
+            self.mark_quoted()
+
+    def mark_quoted(self) -> None:
+        qi = 0
+        for tok in self.doc:
+            while qi < len(self.quotes) and self.quotes[qi].end <= tok.idx:
+                qi += 1
+            if qi < len(self.quotes) and self.quotes[qi].start <= tok.idx < self.quotes[qi].end:
+                self.quoted[tok.i] = True
+
+    def in_quote(self, start: int, end: int) -> bool:
+        return any(q.outer_start < end and start < q.outer_end for q in self.quotes)
+
+    # -- layouts without a speech verb next to the words -------------------------------------
+
+    def colon_lines(self) -> list[Quote]:
+        """ "PENCE: We're going to …", "Schumer: Republicans are …": a line opening with the
+        name of a person the article names, then a colon: that person's words."""
+        out: list[Quote] = []
+        if ":" not in self.text:
+            return out
+        for m in _COLON_LINE.finditer(self.text):
+            if self.in_quote(m.start(1), m.end(2)):
+                continue
+            who = self.refs.person_named(m.group(1))
+            if who is None:
+                continue
+            start, end = m.start(2), m.end(2)
+            while end > start and self.text[end - 1].isspace():
+                end -= 1
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            if span is None or not any(t.pos_ in ("VERB", "AUX") for t in span):
+                continue  # "Frank Messina: An Interview with …" is a title, not words said
+            out.append(Quote(start, end, start, end, [who], m.start(1), "colon"))
+        return out
+
+    def headings(self) -> list[Quote]:
+        """ "As stated by Secretary X:", "The full statement from Governor Y:", "Z said:" at a
+        line's end: the next paragraph is the statement (its quotation, or the paragraph)."""
+        out: list[Quote] = []
+        text = self.text
+        for hm in _HEADING_END.finditer(text):
+            colon, nxt = hm.start(), hm.end()
+            sent = self.sents[self.sent_index(colon)]
+            if nxt >= len(text) or self.in_quote(sent.start_char, colon + 1):
+                continue
+            line = self.doc.char_span(sent.start_char, colon, alignment_mode="contract")
+            speakers = self.heading_speaker(line) if line is not None and len(line) else []
+            if not speakers:
+                continue
+            marked = next((q for q in self.quotes if q.outer_start == nxt), None)
+            if marked is not None:
+                if not marked.speakers:
+                    marked.speakers, marked.intro = speakers, sent.start_char
+                continue
+            if text[nxt] in _QUOTE_MARKS:
+                continue
+            para_end = text.find("\n\n", nxt)
+            para_end = len(text) if para_end == -1 else para_end
+            while para_end > nxt and text[para_end - 1].isspace():
+                para_end -= 1
+            para_end = self.narration(nxt, para_end)
+            if (
+                para_end - nxt < 20
+                or self.in_quote(nxt, para_end)
+                or any(q.outer_start < para_end and nxt < q.outer_end for q in out)
+            ):
+                continue
+            out.append(Quote(nxt, para_end, nxt, para_end, speakers, sent.start_char, "heading"))
+        return out
+
+    def narration(self, start: int, end: int) -> int:
+        """Where a statement paragraph under a heading turns back to narration: the first
+        sentence whose main clause reports someone else's words ("They also claimed that …")."""
+        si = self.sent_index(start)
+        while si < len(self.sents) and self.sents[si].start_char < end:
+            sent = self.sents[si]
+            for t in sent:
+                if (
+                    t.pos_ == "VERB"
+                    and (t.lemma_ in SPEECH_VERBS or t.lemma_ in REPORT_VERBS)
+                    and any(c.dep_ in ("ccomp", "parataxis") for c in t.children)
+                    and not any(a.dep_ in _EMBEDDED for a in [t, *t.ancestors])
+                ):
+                    subj = self.subject(t)
+                    if subj is not None and subj.lower_ not in ("i", "we", "you"):
+                        cut = max(start, sent.start_char)
+                        while cut > start and self.text[cut - 1].isspace():
+                            cut -= 1
+                        return cut
+            si += 1
+        return end
+
+    def heading_speaker(self, sent: Any) -> list[Actor]:
+        """Who a heading line names as the speaker: the speaker of its speech verb ("X said:",
+        "As stated by X:"), the source of a statement noun ("statement from X", "X's remarks"),
+        or a line that is only a (titled) name."""
+        for t in sent:
+            if (
+                t.pos_ == "VERB"
+                and (t.lemma_ in SPEECH_VERBS or t.lemma_ in REPORT_VERBS)
+                and not any(a.dep_ in _EMBEDDED for a in [t, *t.ancestors])
+            ):  # "X said:", not "a piece that the Times quoted:"
+                got = self.speaker_of(t)
+                if got:
+                    return got
+        for t in sent:
+            if t.pos_ in ("NOUN", "PROPN") and t.lemma_.casefold() in STATEMENT_NOUNS:
+                for c in t.children:
+                    if c.dep_ == "poss":
+                        return self.speakers_of_phrase(c)
+                    if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
+                        for p in c.children:
+                            if p.dep_ == "pobj":
+                                return self.speakers_of_phrase(p)
+        toks = [t for t in sent if not t.is_space and t.text != ":"]
+        chain = self.chain(toks[0].i, toks[-1].i) if toks else []
+        if chain and len(chain) == len(toks):
+            return [a for a in self.chain_name(chain) if a[1] == "PERSON"]
+        return []
+
+    # -- speakers ----------------------------------------------------------------------------
+
+    def speaker_of(self, verb: Any, subj: Any = None) -> list[Actor]:
+        """The speaker of a speech or cue verb, through the parse: its subject (a title chain
+        collapsed onto the name it ends in, all the parties of a joint statement), the name after
+        it in '"…," said <title> <Name>', the agent of "as stated by X"; a subject naming no
+        entity is kept as the source phrase ("officials", "the report")."""
+        if subj is None:
+            subj = self.subject(verb)
+        fallback: list[Actor] = []
+        said_after = not any(  # '"…," said X', not "as saying the White House expected …"
+            c.dep_ in ("ccomp", "xcomp", "parataxis") and c.i > verb.i for c in verb.children
+        )
+        if said_after and (subj is None or subj.i > verb.i or self.quoted[subj.i]):
+            chain = self.chain(verb.i + 1, verb.sent.end - 1)
+            got = self.chain_name(chain)
+            if got:
+                return got
+            fallback = self.chain_name(chain, tail=False, any_type=True)
+            if subj is not None and not self.quoted[subj.i]:
+                got = self.speakers_of_phrase(subj)
+                if any(a[1] == "PERSON" for a in got) or not fallback:
+                    return got
+            if fallback:
+                return fallback
+        if subj is None:
+            for c in verb.children:
+                if c.dep_ == "agent":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            return self.speakers_of_phrase(p)
+            return []
+        if self.quoted[subj.i]:
+            return []
+        got = self.dislocated(verb, subj) or self.speakers_of_phrase(subj)
+        if any(a[1] == SOURCE for a in got) and not self.may_source(verb, subj):
+            got = [a for a in got if a[1] != SOURCE]
+        return got
+
+    def may_source(self, verb: Any, subj: Any) -> bool:
+        """Whether a subject that names no entity is a source: of a speech verb ("officials
+        said"), its own subject (not "the rise …, noting"); of another reporting verb, people,
+        institutions or documents ("investigators believe", "the union threatened", "the report
+        found"), not "a pause suggests"."""
+        if subj.head.i != verb.i:
+            return False
+        if verb.lemma_.casefold() in SPEECH_VERBS:
+            return True
+        lemma = subj.lemma_.casefold()
+        return subj.tag_ in ("NNS", "NNPS") or lemma in STATEMENT_NOUNS or lemma in ORG_NOUNS
+
+    def dislocated(self, verb: Any, subj: Any) -> list[Actor]:
+        """ "The head of NATO, Hoop Scheffer, he has explained …": a he/she subject after another
+        subject of the same verb stands for the person named there (the last one)."""
+        if subj.lower_ not in ("he", "she"):
+            return []
+        for c in verb.children:
+            if c.dep_ in SUBJECT_DEPS and c.i < subj.i:
+                people = [
+                    m
+                    for t in c.subtree
+                    if (m := self.refs.mention_at_token(t)) is not None and m.type == "PERSON"
+                ]
+                if people:
+                    return [(people[-1].name, "PERSON")]
+        return []
+
+    def speakers_of_phrase(self, tok: Any) -> list[Actor]:
+        """The speakers a subject names, every conjunct's; a description conjoined with a
+        name ("American academic and professor Marc Lamont Hill") gives way to the name."""
+        got = [self.head_speaker(h) for h in self.members(tok)]
+        if any(a[1] == "PERSON" for g in got for a in g):
+            got = [g for g in got if not any(a[1] == SOURCE for a in g)]
+        return dedupe(a for g in got for a in g)
+
+    def head_speaker(self, h: Any) -> list[Actor]:
+        m = self.refs.mention_at_token(h)
+        if m is not None and m.type == "PERSON":
+            return [(m.name, m.type)]
+        if h.pos_ == "PROPN" or (h.text[:1].isupper() and h.pos_ != "PRON"):
+            chain = self.chain(h.left_edge.i, h.right_edge.i)
+            if chain and chain[-1].i >= h.i:
+                got = self.chain_name(chain, tail=m is None)
+                if got:
+                    return got
+        if m is None and len(h.text) > 1 and h.text.isupper() and h.is_alpha:
+            return [(h.text, "ORG")]  # "WHO say …": an acronym nothing else named
+        got = [
+            a
+            for a in self.head_actors(h)
+            if a[1] != "MISC"
+            or (h.pos_ == "PROPN" and not all(w in PERSON_TITLES for w in a[0].casefold().split()))
+        ]
+        if h.pos_ != "NOUN" or self.names_itself(h):
+            return got
+        for c in h.children:  # "American academic Marc Lamont Hill"
+            if c.dep_ in ("compound", "appos", "nmod", "flat"):
+                m = self.refs.mention_at_token(c)
+                if m is not None and m.type == "PERSON":
+                    return [(m.name, m.type)]
+        issuer = self.issuer(h)
+        if issuer:  # "a statement from the White House", "a spokesperson for Amazon"
+            return issuer
+        if (
+            h.lower_.endswith("ing")
+            or any(
+                c.dep_ == "det" and c.lower_ in ("no", "any", "every", "each") for c in h.children
+            )
+            or any(t.ent_type_ in ("MONEY", "PERCENT", "QUANTITY") for t in h.subtree)
+        ):
+            return got  # "writing in a blog post", "no question would reveal": not a source
+        if any(a[1] == "ORG" for a in got):
+            return got  # "Boeing officials", "officials at the WHO": the organisation speaks
+        if h.i == h.sent.start and h.text[:1].isupper():  # "Perception said": a name, lowercased?
+            named = self.refs.org_named(h.text)
+            if named is not None:
+                return [named]
+        if h.lemma_.casefold() in ORG_NOUNS and any(a[1] == "PLACE" for a in got):
+            return got  # "the Belgian government": the country, as everywhere else
+        return dedupe([(self.source_phrase(h), SOURCE), *got])
+
+    def issuer(self, h: Any) -> list[Actor]:
+        """Who a common noun's words come from: "a statement by / from X", "an email from X",
+        "a spokesperson for X" (an organisation), "X's statement"."""
+        out: list[Actor] = []
+        for c in h.children:
+            if c.dep_ == "poss" and h.lemma_.casefold() in STATEMENT_NOUNS:  # "Cornyn's statement"
+                out += [a for a in self.actors(c) if a[1] in ("PERSON", "ORG")]
+            if c.dep_ == "prep" and c.lower_ in ("by", "from", "for"):
+                for p in c.children:
+                    if p.dep_ != "pobj":
+                        continue
+                    for a in self.actors(p):
+                        if a[1] == "ORG" or (a[1] == "PERSON" and c.lower_ != "for"):
+                            out.append(a)
+        return dedupe(out)
+
+    def chain(self, start: int, limit: int) -> list[Any]:
+        """The tokens from ``start`` (to ``limit``) that can make a title chain and a name:
+        capitalised words, the words titles run through, modifiers of a later word."""
+        out = []
+        for i in range(start, limit + 1):
+            t = self.doc[i]
+            if self.quoted[i] or t.is_space:
+                break
+            if (
+                t.text[:1].isupper()
+                or t.lower_ in CHAIN_WORDS
+                or (t.dep_ in ("compound", "amod", "nmod") and i < t.head.i <= limit)
+            ):
+                out.append(t)
+            elif t.text == "," and out and i < limit and self.starts_person(self.doc[i + 1]):
+                continue  # "said Airbus President and Chief Executive Officer, Tom Enders"
+            else:
+                break
+        return out
+
+    def starts_person(self, t: Any) -> bool:
+        m = self.refs.mention_at_token(t)
+        return m is not None and m.type == "PERSON" and m.start == t.idx
+
+    def chain_name(
+        self, chain: list[Any], tail: bool = True, any_type: bool = False
+    ) -> list[Actor]:
+        """The person a title chain ends in: its first person named (with those joined by
+        "and"), else (``tail``) a run of two or more capitalised words no entity covers and no
+        title ("Alejandro Ruiz" after "Deputy Secretary of Homeland Security"), else
+        (``any_type``) the first entity in it ("said the United Auto Workers")."""
+        people: list[Actor] = []
+        first_other: Actor | None = None
+        joined = False
+        for t in chain:
+            m = self.refs.mention_at_token(t)
+            if m is None:
+                if people and t.lower_ == "and":
+                    joined = True
+                continue
+            if m.type == "PERSON":
+                if not people or joined:
+                    people.append((m.name, m.type))
+                joined = False
+            elif first_other is None and m.type in ("ORG", "PLACE"):
+                first_other = (m.name, m.type)
+        if people:
+            return dedupe(people)
+        if tail:
+            runs: list[list[Any]] = [[]]
+            for t in chain:
+                if (
+                    t.pos_ == "PROPN"
+                    and t.text[:1].isupper()
+                    and t.is_alpha
+                    and self.refs.mention_at_token(t) is None
+                    and t.lower_ not in PERSON_TITLES
+                    and t.ent_type_ in ("", "PERSON")
+                ):
+                    runs[-1].append(t)
+                elif runs[-1]:
+                    runs.append([])
+            names = [r for r in runs if len(r) >= 2]
+            if names:
+                return [(" ".join(t.text for t in names[-1]), "PERSON")]
+        if any_type and first_other is not None and chain and chain[0].lower_ != "and":
+            return [first_other]
+        return []
+
+    def source_phrase(self, h: Any) -> str:
+        """A source that is no entity, as the text names it: "officials", "two people familiar
+        with the matter", "the study's authors" (its relative clauses and asides left out)."""
+        keep = {h.i}
+        stack = [c for c in h.children if c.dep_ not in PHRASE_DROP]
+        while stack:
+            c = stack.pop()
+            keep.add(c.i)
+            stack += [x for x in c.children if x.dep_ not in PHRASE_DROP]
+        a = min(keep)
+        b = a
+        while b + 1 in keep:
+            b += 1
+        if b < h.i:
+            b = h.i
+        if b - a >= 10:
+            b = max(h.i, a + 9)
+        words = [t.text_with_ws for t in self.doc[a : b + 1]]
+        first = self.doc[a]
+        if first.pos_ in ("DET", "NUM", "PRON") or (
+            first.pos_ in ("NOUN", "ADJ") and not first.ent_type_ and not first.text.isupper()
+        ):  # "Two people …", "Officials" at a sentence's start; not "Pakistani officials"
+            words[0] = words[0][:1].lower() + words[0][1:]
+        return "".join(words).strip(" ,;:")
 
     def sent_index(self, pos: int) -> int:
         return max(0, bisect_right(self.sent_starts, pos) - 1)
@@ -171,6 +557,30 @@ class Parsed:
                         out.append((m.name, m.type))
         return dedupe(out)
 
+    def outlets(self, verb: Any) -> list[Actor]:
+        """Where a speaker said it: 'told Reuters', 'in a statement to X', 'in an interview with
+        X', 'speaking to the BBC, X said'."""
+        out: list[Actor] = []
+        lemma = verb.lemma_.casefold()
+        for c in verb.children:
+            if c.dep_ in ("dative", "dobj") and lemma in ("tell", "inform", "brief"):
+                out += self.actors(c)
+            elif c.dep_ == "prep" and c.lower_ == "in":
+                for p in c.children:
+                    if p.dep_ == "pobj" and p.lemma_ in ("statement", "interview", "post"):
+                        for pp in p.children:
+                            if pp.dep_ == "prep" and pp.lower_ in ("to", "with"):
+                                for o in pp.children:
+                                    if o.dep_ == "pobj":
+                                        out += self.actors(o)
+            elif c.dep_ == "advcl" and c.lemma_ in ("speak", "talk") and c.tag_ == "VBG":
+                for pp in c.children:
+                    if pp.dep_ == "prep" and pp.lower_ in ("to", "with"):
+                        for o in pp.children:
+                            if o.dep_ == "pobj":
+                                out += self.actors(o)
+        return out
+
     def sources(self, sent: Any) -> tuple[list[tuple[Any, list[Actor]]], set[int]]:
         """Attributions in a sentence: 'according to X', 'as reported by X', 'as per X's
         statement', 'quoting X', 'citing X'. Returns (attribution token, sources) pairs and the
@@ -185,23 +595,45 @@ class Parsed:
             if low == "according":
                 for c in t.children:
                     if c.lower_ == "to":
-                        got += [a for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
+                        got += [
+                            a
+                            for p in c.children
+                            if p.dep_ == "pobj"
+                            for a in self.speakers_of_phrase(p)
+                        ]
             elif low == "per" and (t.head.lower_ == "as" or t.dep_ == "prep"):
                 for p in t.children:
-                    if p.dep_ == "pobj":
-                        got += self.actors(p)
+                    if p.dep_ == "pobj":  # "as per X" may name a source, "per share" not
+                        got += [
+                            a
+                            for a in self.speakers_of_phrase(p)
+                            if a[1] != SOURCE or t.head.lower_ == "as"
+                        ]
             elif t.pos_ == "VERB" and any(
                 c.dep_ == "mark" and c.lower_ == "as" for c in t.children
             ):
-                if t.lemma_ in ("report", "say", "state", "announce", "confirm", "quote"):
+                if t.lemma_ in (
+                    "report",
+                    "say",
+                    "state",
+                    "announce",
+                    "confirm",
+                    "quote",
+                ) and not any(
+                    c.dep_ in ("dobj", "ccomp") for c in t.children
+                ):  # "as Reuters reported", not "as makers reported lower sales"
                     verbs.add(t.i)
-                    for c in t.children:
-                        if c.dep_ == "agent":
-                            got += [
-                                a for p in c.children if p.dep_ == "pobj" for a in self.actors(p)
-                            ]
-                        elif c.dep_ in SUBJECT_DEPS:
-                            got += self.actors(c)
+                    if any(c.dep_ == "auxpass" for c in t.children):  # "as reported by X"
+                        got += [
+                            a
+                            for c in t.children
+                            if c.dep_ == "agent"
+                            for p in c.children
+                            if p.dep_ == "pobj"
+                            for a in self.speakers_of_phrase(p)
+                        ]
+                    else:
+                        got += self.speaker_of(t)
             elif t.lemma_ in ("quote", "cite") and t.pos_ == "VERB" and t.tag_ == "VBG":
                 verbs.add(t.i)
                 for c in t.children:
@@ -365,3 +797,45 @@ class Parsed:
         ):
             return True
         return v.dep_ == "xcomp" and v.head.lemma_ in ("go", "plan", "schedule", "due")
+
+
+_MATCHERS: list[tuple[Any, Any]] = []  # (vocab, Matcher): one per loaded pipeline
+# Verbs that head a multi-word cue: "call/appeal for", "express/voice <concern>", "speak/lash
+# out", "take aim".
+_PHRASAL = frozenset("call appeal express voice speak lash take".split())
+
+
+def cue_matcher(vocab: Any) -> Any:
+    """spaCy's Matcher for cue verbs, on the lemma and the part of speech (one pass over the
+    doc, a few per cent of the facts' time; a DependencyMatcher for the phrasal cues cost five
+    times as much, so their one child is checked on the matched verb)."""
+    for v, m in _MATCHERS:
+        if v is vocab:
+            return m
+    from spacy.matcher import Matcher
+
+    m = Matcher(vocab)
+    m.add("CUE", [[{"POS": "VERB", "LEMMA": {"IN": sorted(CUE_VERBS | _PHRASAL)}}]])
+    _MATCHERS.append((vocab, m))
+    return m
+
+
+def cues(doc: Any) -> dict[int, str]:
+    """token index of a cue verb → the cue ("accuse", "call for", "express concern")."""
+    out: dict[int, str] = {}
+    for _, start, _ in cue_matcher(doc.vocab)(doc):
+        v = doc[start]
+        lemma = v.lemma_.casefold()
+        if lemma in CUE_VERBS:
+            out[v.i] = lemma
+            continue
+        for c in v.children:
+            if lemma in ("call", "appeal") and c.dep_ == "prep" and c.lower_ == "for":
+                out[v.i] = f"{lemma} for"
+            elif lemma in ("express", "voice") and c.dep_ == "dobj":
+                out[v.i] = f"{lemma} {c.lemma_.casefold()}"
+            elif lemma in ("speak", "lash") and c.dep_ == "prt" and c.lower_ == "out":
+                out[v.i] = f"{lemma} out"
+            elif lemma == "take" and c.dep_ == "dobj" and c.lower_ == "aim":
+                out[v.i] = "take aim"
+    return out

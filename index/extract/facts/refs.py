@@ -17,6 +17,9 @@ from typing import Any
 from newsdesk.index.model import Mention
 
 Actor = tuple[str, str]  # (canonical name, type)
+# The type of a speaker that is no entity: "officials", "a source familiar with the matter", "the
+# report". Kept as the source phrase in a fact's ``who``; never an entity of the tabs.
+SOURCE = "SOURCE"
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "himself", "herself"})
 THING_PRONOUNS = frozenset({"it", "its", "itself"})
@@ -125,6 +128,7 @@ class Refs:
 
     def note_subject(self, actors: Sequence[Actor], pos: int = -1) -> None:
         """A clause's subject resolved to these entities (at text position pos)."""
+        actors = [a for a in actors if a[1] != SOURCE]
         things = [a for a in actors if a[1] != "PERSON"]
         if things:
             self.last_thing = list(things)
@@ -176,23 +180,33 @@ class Refs:
         return []
 
     def _person(self, w: str, pos: int) -> list[Actor]:
-        """he/she: the person last named as a subject (if recent), else the most recent person
-        mentioned; one already referred to by the other pronoun is passed over."""
+        """he/she: the person last named as a subject or quoted (if recent), else the one person
+        mentioned lately the pronoun can stand for; one already referred to by the other pronoun
+        is passed over. When several could be meant and nothing tells them apart: none (a wrong
+        speaker is worse than none)."""
         gender = "m" if w in ("he", "him", "his", "himself") else "f"
-        cands: list[Actor] = []
+
+        def fits(a: Actor) -> bool:
+            return self.gender.get(a[0], gender) == gender
+
         lp = self.last_person
-        if lp is not None and lp[0] < pos and pos - lp[0] < 600:
-            cands.append(lp[1])
+        if lp is not None and lp[0] <= pos and pos - lp[0] < 600 and fits(lp[1]):
+            self.gender[lp[1][0]] = gender
+            return [lp[1]]
         starts, ms = self.by_type["PERSON"]
         i = bisect_left(starts, pos) - 1
-        while i >= 0 and pos - ms[i].start < 1500 and len(cands) < 6:
-            cands.append((ms[i].name, ms[i].type))
+        found: list[Actor] = []
+        while i >= 0 and pos - ms[i].start < 1500 and len(found) < 6:
+            a = (ms[i].name, ms[i].type)
+            if a not in found and fits(a):
+                found.append(a)
             i -= 1
-        for a in cands:
-            if self.gender.get(a[0], gender) == gender:
-                self.gender[a[0]] = gender
-                return [a]
-        return []
+        known = [a for a in found if a[0] in self.gender]
+        pick = found if len(found) == 1 else known if len(known) == 1 else []
+        if not pick:
+            return []
+        self.gender[pick[0][0]] = gender
+        return pick[:1]
 
     def generic(self, tok: Any, bare: bool = False) -> list[Actor]:
         """'the country', 'the company', 'the three nations' → entities, else []. ``bare``
@@ -233,6 +247,21 @@ class Refs:
             return [self.last_org]
         m = self.before("ORG", tok.idx, span=3000)
         return [(m.name, m.type)] if m else []
+
+    def person_named(self, name: str) -> Actor | None:
+        """The one person of the article whose name ends with the last word of ``name``
+        ("PENCE", "Mr. Pence" → Mike Pence); None when no person or several do."""
+        words = name.replace("\u2019", "'").casefold().split()
+        if not words:
+            return None
+        last = words[-1].strip(".'")
+        found = {m.name for m in self.by_type["PERSON"][1] if m.name.casefold().split()[-1] == last}
+        return (found.pop(), "PERSON") if len(found) == 1 else None
+
+    def org_named(self, word: str) -> Actor | None:
+        """The one organisation of the article whose name starts with ``word``."""
+        found = {m.name for m in self.by_type["ORG"][1] if m.name.split()[0] == word}
+        return (found.pop(), "ORG") if len(found) == 1 else None
 
     def surname(self, word: str, pos: int) -> list[Actor]:
         """A bare surname the entity extractor missed: the person named so before."""

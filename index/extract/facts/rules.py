@@ -25,7 +25,16 @@ from newsdesk.index.extract.facts.common import (
     names,
     split_sentences,
 )
+from newsdesk.index.extract.facts.modality import text_qualifiers
 from newsdesk.index.extract.facts.refs import ORG_NOUNS, PLACE_NOUNS, Actor, Refs, dedupe
+
+QUALIFIER_ORDER = ("conditional", "negated", "hedged", "future")  # as ``modality`` writes them
+
+
+def first_clause(words: str) -> str:
+    """What is reported, up to its first clause break: where its own negation or modal is."""
+    return re.split(r"[,;:]| and | but | which | who ", words, maxsplit=1)[0]
+
 
 _SAY = r"(?:said|says|added|adds|stated|states|told|wrote|explained|noted|warned|declared|insisted)"
 _REPORT_FORMS = {
@@ -188,6 +197,8 @@ class _Rules:
         dates = self.dates(s, e, quotes)
         out: list[Draft] = []
 
+        inside = [(a - s, b - s) for a, b in quoted]
+
         def add(
             kind: str,
             who: list[Actor],
@@ -197,11 +208,15 @@ class _Rules:
             confidence: float,
             negated: bool = False,
             via: Sequence[Actor] = (),
+            verb_words: str = "",
         ) -> None:
+            q = text_qualifiers(verb_words, sent, inside)
             out.append(Draft(
                 kind=kind, who=who, predicate=predicate, object=obj, statement=clip(statement),
-                start=s, end=e, method="regex", confidence=confidence, negated=negated,
-                attributed_to=[a[0] for a in via], dates=dates,
+                start=s, end=e, method="regex", confidence=confidence,
+                negated=negated or "negated" in q, attributed_to=[a[0] for a in via], dates=dates,
+                conditional="conditional" in q, hedged="hedged" in q, future="future" in q,
+                qualified_by="; ".join(q[k] for k in QUALIFIER_ORDER if k in q),
             ))  # fmt: skip
 
         for men in self.refs.within(s, e):
@@ -216,17 +231,21 @@ class _Rules:
                 obj = clip(rest[rm.end() :].strip(" ,:").removeprefix("that ").strip(), 160)
                 if obj:
                     negated = lemma in NEGATING_VERBS or " not " in rest[: rm.end()]
+                    words = rest[: rm.end()] + " " + first_clause(obj)
+                    verb = " ".join(rest[: rm.end()].strip(" ,").split())  # "has denied"
                     add("REPORT", dedupe(sources + [actor]), lemma, obj,
-                        f"{men.name} {rm.group(1)} {obj}", 0.5, negated,
-                        dedupe([actor] + sources))  # fmt: skip
+                        f"{men.name} {verb} {obj}", 0.5, negated,
+                        dedupe([actor] + sources), words)  # fmt: skip
             elif em and _lemma(em.group(1)):
                 obj = clip(rest[em.end() :].strip(" ,"), 160)
-                statement = f"{men.name} {em.group(1)} {obj}"
+                verb = " ".join(rest[: em.end()].strip(" ,").split())  # "has not sent"
+                statement = f"{men.name} {verb} {obj}"
                 if sources:
                     statement = f"According to {names(sources)}: {statement}"
                 negated = " not " in rest[: em.end()] or " never " in rest[: em.end()]
                 add("REPORT" if sources else "EVENT", dedupe(sources + [actor]),
-                    _lemma(em.group(1)) or "", obj, statement, 0.4, negated, sources)  # fmt: skip
+                    _lemma(em.group(1)) or "", obj, statement, 0.4, negated, sources,
+                    rest[: em.end()] + " " + obj.partition(" ")[0])  # fmt: skip
         if sources and not out:
             add("REPORT", sources, "report", clip(sent, 300),
                 f"According to {names(sources)}: {sent}", 0.45, via=sources)  # fmt: skip
@@ -237,8 +256,11 @@ class _Rules:
             actors = [(x.name, x.type) for x in before if x.type in ("PERSON", "ORG", "PLACE")]
             who = [a for a in actors if a not in sources][-1:]  # the name nearest before it
             head = names(who) + ": " if who else ""
+            # the words from the name nearest before the amount to it, within one clause
+            between = text[before[-1].end : s + m.start()] if before else ""
+            words = "" if re.search(r"[,;:]", between) else between
             add("VALUE", who, "amount", m.group(0), f"{head}{m.group(0)} — {sent}",
-                0.4 if who else 0.25)  # fmt: skip
+                0.4 if who else 0.25, verb_words=words)  # fmt: skip
         return out
 
 

@@ -1,0 +1,132 @@
+"""A span's type from its sentence, not the model's first guess: its own last word ("G20 Summit",
+"Rakhine State"), a storm word before it ("Cyclone Mocha"), the common noun it modifies or stands
+in apposition to ("the Qakbot malware", "Sinbad, a virtual currency mixer", "Florida's Big Bend
+coast"), the preposition it hangs on ("at the Munich Security Conference", "posted on Twitter"),
+and a model number in it ("Volkswagen ID.4"). spaCy is never imported: ``doc`` is only read."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import attrs
+
+from newsdesk.index.extract import gazetteer as gaz
+from newsdesk.index.extract.entities.words import (
+    EVENT_HEADS,
+    KIND_NOUNS,
+    MEETING_HEADS,
+    MEETING_PREPS,
+    PLACE_NOUNS,
+    PLATFORM_WORDS,
+    STORM_WORDS,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+# Kinds that are never an organisation, whatever the model said ("the LockBit ransomware").
+NEVER_ORG = frozenset(
+    "malware ransomware virus trojan botnet worm spyware backdoor storm hurricane cyclone typhoon".split()
+)
+MEETING_VERBS = frozenset("open close end begin start hold host attend conclude wrap".split())
+_MODEL_NO = re.compile(r"(?=.*[A-Za-z])(?=.*\d)[A-Za-z\d.\-]+$")
+
+
+@attrs.frozen
+class Retype:
+    type: str
+    start: int  # the span may grow to the left ("Cyclone" + "Mocha")
+
+
+def _cap(t: Token) -> bool:
+    return t.text[:1].isupper()
+
+
+def _noun_of(doc: Doc, start: int, end: int) -> Token | None:
+    """The common noun the span names a thing of: the noun it modifies ("the Qakbot malware"),
+    its appositive ("Sinbad, a virtual currency mixer"), or the noun just before it that it is
+    in apposition to ("rival Aer Lingus")."""
+    root = doc[start:end].root
+    head = root.head
+    if root.dep_ in ("compound", "nmod", "amod") and head.i >= end and head.pos_ == "NOUN":
+        # "the LockBit ransomware attacks": the kind is the first noun that says one
+        for t in doc[end : head.i]:
+            if (
+                t.pos_ == "NOUN"
+                and t.is_lower
+                and (t.lower_ in KIND_NOUNS or t.lemma_ in KIND_NOUNS)
+            ):
+                return t
+        return head
+    for child in root.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN" and child.i >= end:
+            return child
+    if root.dep_ == "appos" and head.pos_ == "NOUN" and head.i < start and head.is_lower:
+        return head
+    if start > 0:
+        prev = doc[start - 1]
+        if prev.pos_ == "NOUN" and prev.is_lower and prev.head.i in range(start, end):
+            return prev
+    return None
+
+
+def context_type(doc: Doc, start: int, end: int, label: str) -> Retype | None:
+    """The type the sentence gives a model span (start..end, its label), or None to keep the
+    model's label. Types: PERSON, ORG, PLACE, MISC."""
+    first, last = doc[start], doc[end - 1]
+    # storms: "Cyclone Mocha", "Tropical Storm Ciaran", "Mocha" after an untagged "Cyclone"
+    if first.lower_ in STORM_WORDS and _cap(first) and end - start >= 2:
+        return Retype("MISC", start)
+    if start > 0 and doc[start - 1].lower_ in STORM_WORDS and _cap(doc[start - 1]):
+        s = start - 1
+        if s > 0 and doc[s - 1].lower_ == "tropical":
+            s -= 1
+        return Retype("MISC", s)
+    if _cap(last) and end - start >= 2 and last.lower_ in EVENT_HEADS:
+        return Retype("MISC", start)
+    if _cap(last) and last.lower_ in MEETING_HEADS and _at_meeting(doc, start, end):
+        return Retype("MISC", start)
+    if end - start >= 2 and _MODEL_NO.match(last.text) and not first.like_num:
+        return Retype("MISC", start)  # "Volkswagen ID.4", "Galaxy S24"
+    if label in ("PERSON", "GPE", "LOC") and _MODEL_NO.match(last.text):
+        return Retype("MISC", start)  # "IE6" is no place, "R2-D2" no person
+    if label == "PERSON" and end - start >= 2 and _cap(last) and last.lower_ in PLACE_NOUNS:
+        return Retype("PLACE", start)  # "Rakhine State"
+    noun = _noun_of(doc, start, end)
+    text = doc[start:end].text
+    if noun is not None and gaz.place(text) is None and gaz.demonym(text) is None:
+        kind = KIND_NOUNS.get(noun.lemma_.lower()) or KIND_NOUNS.get(noun.lower_)
+        if kind == "MISC" and (
+            label != "ORG" or noun.lower_ in NEVER_ORG or noun.lemma_ in NEVER_ORG
+        ):
+            return Retype("MISC", start)
+        if kind == "ORG" and label in ("PERSON", "GPE", "LOC", "NORP", "FAC", "PRODUCT"):
+            return Retype("ORG", start)
+        if kind == "PLACE" and label in ("PERSON", "ORG"):
+            return Retype("PLACE", start)
+    if label == "PERSON" and end - start == 1 and _on_platform(doc[start]):
+        return Retype("ORG", start)
+    return None
+
+
+def _at_meeting(doc: Doc, start: int, end: int) -> bool:
+    """ "at / during / ahead of / on the sidelines of the X Conference", "the X Forum opened"."""
+    root = doc[start:end].root
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ in MEETING_PREPS:
+        return True
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in MEETING_PREPS:
+        return True
+    if root.dep_ in ("dobj", "nsubj", "nsubjpass") and head.lemma_.lower() in MEETING_VERBS:
+        return True
+    return False
+
+
+def _on_platform(t: Token) -> bool:
+    """ "posting on Twitter", "a video on TikTok": a medium, not a person."""
+    head = t.head
+    if t.dep_ != "pobj" or head.lower_ not in ("on", "via"):
+        return False
+    gov = head.head
+    return gov.lemma_.lower() in PLATFORM_WORDS or gov.lower_ in PLATFORM_WORDS
