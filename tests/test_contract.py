@@ -64,10 +64,26 @@ class WhooshEngine:
         return open_writer(location, **kw)
 
 
-# One entry per engine; an engine that needs a service adds marks, e.g.
-# pytest.param(OpenSearchEngine(), id="opensearch", marks=pytest.mark.opensearch).
+class OpenSearchEngine:
+    """A cluster: a location is the test cluster's URL with an index prefix of its own (the
+    cluster starts on first use; see tests/opensearch_cluster.py)."""
+
+    def location(self, tmp_path: Path) -> str:
+        from .opensearch_cluster import cluster, location
+
+        return location(cluster().url)
+
+    def reader(self, location: str) -> Reader:
+        return open_reader(location)
+
+    def writer(self, location: str, **kw: Any) -> Writer:
+        return open_writer(location, **kw)
+
+
+# One entry per engine; an engine that needs a service adds marks.
 ENGINES = [
     pytest.param(WhooshEngine(), id="whoosh"),
+    pytest.param(OpenSearchEngine(), id="opensearch", marks=pytest.mark.opensearch),
 ]
 
 
@@ -581,7 +597,8 @@ def test_no_hits_suggests_a_spelling(reader: Reader) -> None:
     res = reader.search(SearchRequest("satelite"))
     assert res.error is None and res.total == 0 and res.hits == ()
     assert res.suggestion == "satellite"
-    assert set(ids(reader, res.suggestion)) == {"launch#1", "launch#2"}
+    # the passage holding the word; the title alone makes no hit (issue 14)
+    assert set(ids(reader, res.suggestion)) == {"launch#1"}
     assert search(reader, "satellite").suggestion is None
 
 
@@ -765,13 +782,18 @@ def test_refresh_picks_up_another_write(fresh: Any) -> None:
     _refresh_case(fresh, use_before_write=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="whoosh: a reader's snapshot is taken at its first use, not when it is opened: a "
-    "reader not used before another write sees that write at once, and refresh() then returns "
-    "False without bumping generation",
-)
-def test_a_reader_opened_before_a_write_sees_it_only_after_refresh(fresh: Any) -> None:
+def test_a_reader_opened_before_a_write_sees_it_only_after_refresh(
+    fresh: Any, request: pytest.FixtureRequest
+) -> None:
+    if isinstance(fresh[0], WhooshEngine):
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="whoosh: a reader's snapshot is taken at its first use, not when it is "
+                "opened: a reader not used before another write sees that write at once, and "
+                "refresh() then returns False without bumping generation",
+            )
+        )
     _refresh_case(fresh, use_before_write=False)
 
 
