@@ -139,7 +139,12 @@ async def settle(pilot, rounds: int = 200) -> None:
         busy = getattr(getattr(screen, "topbar", None), "busy", False)
         running = any(not w.is_finished for w in app.workers)
         opening = getattr(app, "engine", None) is None and not getattr(screen, "failed", False)
-        if not (pending or busy or running or opening):
+        # a message not yet handled (a hit highlighted by new results, whose handler starts the
+        # passage's load) means more is to come: on a loaded machine it can wait a while
+        queued = any(
+            not node._message_queue.empty() for node in (app, *screen.walk_children(with_self=True))
+        )
+        if not (pending or busy or running or opening or queued):
             await pilot.pause(0.01)
             return
     raise AssertionError("the app did not settle")
@@ -158,3 +163,8 @@ def make_app(app_index: Path, tmp_path: Path):
         return app
 
     return make
+
+
+# --- OpenSearch fixtures ---
+# The two-node test cluster (tests/opensearch_cluster.py): `opensearch_cluster`, `opensearch_url`.
+from .opensearch_cluster import opensearch_cluster, opensearch_url  # noqa: E402, F401

@@ -1,4 +1,5 @@
-"""Never lose an article: a build killed with SIGKILL, and two writers at once."""
+"""Never lose an article: builds and updates killed with SIGKILL at chosen points, the workers
+and the lock after a kill, and two writers at once."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import pytest
 
 from newsdesk.index.engines import open_reader
 from newsdesk.index.seam import SearchRequest
-from newsdesk.index.store.folder import STAMP, writer_lock
+from newsdesk.index.store.folder import writer_lock
+from newsdesk.index.store.writer import DIRTY, KILL_ENV
 
 from .conftest import REPO
 
@@ -59,6 +61,11 @@ def counts(ix: Path) -> tuple[int, int, dict[str, int]]:
     return st.articles, st.passages, per_word
 
 
+def killed(*args: str, at: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """A `newsdesk` run that SIGKILLs itself right after the named commit (writer.KILL_ENV)."""
+    return newsdesk(*args, env={**os.environ, **(env or {}), KILL_ENV: at})
+
+
 def test_a_build_killed_with_sigkill_opens_and_a_rerun_completes(tmp_path: Path) -> None:
     corpus = tmp_path / "big.jsonl"
     make_corpus(corpus, 3000)
@@ -67,24 +74,12 @@ def test_a_build_killed_with_sigkill_opens_and_a_rerun_completes(tmp_path: Path)
     assert ok.wait(timeout=300) == 0
 
     ix = tmp_path / "killed"
-    proc = newsdesk(
-        "index", str(corpus), "--index", str(ix), "--no-extract", "-q", "--batch", "200"
-    )
-    deadline = time.monotonic() + 120
-    committed = 0
-    while time.monotonic() < deadline and proc.poll() is None:
-        if (ix / STAMP).exists():
-            try:
-                committed = open_reader(ix).stats().articles
-            except Exception:
-                committed = 0
-            if committed >= 200:
-                break
-        time.sleep(0.05)
-    if proc.poll() is not None:
-        pytest.skip("the build finished before it could be killed (machine too fast)")
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
+    # killed at a chosen point, not a race against a timer: after the second batch's articles
+    proc = killed(
+        "index", str(corpus), "--index", str(ix), "--no-extract", "-q", "--batch", "200",
+        at="articles:2",
+    )  # fmt: skip
+    assert proc.wait(timeout=300) == -signal.SIGKILL
 
     engine = open_reader(ix)  # opens and answers at its last commit
     st = engine.stats()
@@ -97,6 +92,153 @@ def test_a_build_killed_with_sigkill_opens_and_a_rerun_completes(tmp_path: Path)
     summary = json.loads(out)
     assert summary["added"] + summary["unchanged"] == 3000
     assert counts(ix) == counts(clean)
+
+
+# -- an update killed at each commit: readers and the rerun see exactly the last committed state --
+
+RULES = {"NEWSDESK_NLP": "rules"}  # extraction with facts and places, no spaCy model needed
+OLD = (
+    "date 2023-03-01\ntitle: Harbour news\n\nThe harbour council met in Paris on Monday. "
+    "Officials said the old bridge would be repaired by 2024, according to Reuters.\n\n"
+    "The mayor of Lyon said the ferry timetable stays as it is."
+)
+NEW = (
+    "date 2023-03-02\ntitle: Zeppelin news\n\nThe harbour council met in Berlin on Friday. "
+    "Officials said a zeppelin field would be built by 2026, according to Reuters.\n\n"
+    "The mayor of Madrid said the airship schedule will change next spring."
+)
+
+
+def state(ix: Path) -> str:
+    """What readers see: search hits (not their scores), entities and facts, as the command
+    line prints them."""
+    out = []
+    for cmd in (
+        ["search", "harbour", "--json"],
+        ["search", "zeppelin", "--json"],
+        ["search", "ferry OR airship OR museum", "--json"],
+        ["entities", "--json"],
+        ["facts", "--json"],
+    ):
+        proc = newsdesk(*cmd, "--index", str(ix))
+        stdout, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        rows = json.loads(stdout)
+        for row in rows:  # BM25 statistics count deleted documents until a merge
+            row.pop("score", None)
+        out.append(rows)
+    return json.dumps(out, sort_keys=True)
+
+
+@pytest.mark.parametrize("at", ["passages", "facts", "articles", "entities"])
+def test_an_update_killed_after_any_commit_is_undone_exactly(tmp_path: Path, at: str) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "news.txt").write_text(OLD, encoding="utf-8")
+    (folder / "other.txt").write_text(
+        "date 2023-01-01\n\nThe museum in Rome opened a wing for sculpture.", encoding="utf-8"
+    )
+    ix, reference = tmp_path / "ix", tmp_path / "reference"
+    for target in (ix, reference):
+        proc = newsdesk(
+            "index", str(folder), "--index", str(target), "-q", env={**os.environ, **RULES}
+        )
+        assert proc.wait(timeout=120) == 0
+    before = state(reference)
+    assert "zeppelin" not in before.lower() and "Paris" in before
+
+    (folder / "news.txt").write_text(NEW, encoding="utf-8")
+    proc = killed("index", str(folder), "--index", str(ix), "-q", at=at, env=RULES)
+    assert proc.wait(timeout=120) == -signal.SIGKILL
+    after_kill = state(ix)
+    if at in ("passages", "facts"):
+        # the article record is still the old one: nothing of the update is shown
+        assert "zeppelin" not in after_kill.lower() and "Berlin" not in after_kill
+    else:  # the update was committed (the entity counts are mended by the next writer)
+        assert "zeppelin" in after_kill.lower()
+
+    # the old file back: the rerun finds the index as it was, or puts it back as it was
+    (folder / "news.txt").write_text(OLD, encoding="utf-8")
+    proc = newsdesk("index", str(folder), "--index", str(ix), "--json", env={**os.environ, **RULES})
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    summary = json.loads(out)
+    if at in ("passages", "facts"):
+        assert summary["unchanged"] == 2 and summary["updated"] == 0
+    else:
+        assert summary["updated"] == 1
+    assert state(ix) == before
+    assert not (ix / DIRTY).exists()
+
+
+# -- the workers and the lock ------------------------------------------------------------------
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Processes whose environment holds the marker (a killed build's leftovers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            env = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if marker.encode() in env:
+            found.append(int(entry.name))
+    return found
+
+
+# A build whose workers are busy (asleep) on every batch of "slow" articles: a kill lands while
+# they work, whatever the machine's speed.
+SLOW_WORKERS = """
+import sys, time
+from newsdesk.index.extract import analyze
+real = analyze.analyze_batch
+def slow(items, mode=None):
+    if any(a.id.startswith("slow") for a, _ in items):
+        time.sleep(600)
+    return real(items, mode)
+analyze.analyze_batch = slow
+from newsdesk.tui.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_a_killed_build_leaves_no_workers_and_no_lock(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    with corpus.open("w", encoding="utf-8") as f:
+        for i in range(200):
+            aid = f"quick{i}" if i < 100 else f"slow{i}"
+            text = f"The council of Paris met about item {i} and the harbour again."
+            f.write(json.dumps({"id": aid, "date": "2020-01-03", "text": text}) + "\n")
+    ix = tmp_path / "ix"
+    marker = f"{os.getpid()}-{time.monotonic_ns()}"
+    env = {**os.environ, **RULES, KILL_ENV: "passages", "NEWSDESK_TEST_MARKER": marker}
+    # extraction in 2 worker processes (rules mode: no model needed); killed right after the
+    # first batch's passages commit, while the workers are busy with the second batch
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SLOW_WORKERS, "index", str(corpus), "--index", str(ix),
+         "--workers", "2", "--batch", "100", "-q"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert proc.wait(timeout=300) == -signal.SIGKILL
+    # at once: a new build is not refused (no worker holds the lock), and completes
+    again = newsdesk(
+        "index", str(corpus), "--index", str(ix), "--wait", "0", "--json",
+        env={**os.environ, **RULES},
+    )  # fmt: skip
+    out, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err.decode()
+    assert json.loads(out)["added"] + json.loads(out)["unchanged"] == 200
+    # and the workers died with their parent (no BrokenPipeError tracebacks from them)
+    deadline = time.monotonic() + 60
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_with(marker) == []
+    _, killed_err = proc.communicate(timeout=60)
+    assert b"Traceback" not in killed_err and b"BrokenPipe" not in killed_err
 
 
 def test_a_second_writer_waits_then_says_the_index_is_busy(tmp_path: Path) -> None:

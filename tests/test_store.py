@@ -220,7 +220,9 @@ def test_a_writer_killed_between_passages_and_article_leaves_no_duplicates(
     with pytest.raises(KeyboardInterrupt):
         build(ix, [corpus], extract=False)
     monkeypatch.setattr(w.WhooshWriter, "write", original_write)
-    assert open_reader(ix).stats().passages == 4 and open_reader(ix).stats().articles == 0
+    # the orphan passages are on disk but no reader shows them (their articles are not stored)
+    assert open_reader(ix).stats().passages == 0 and open_reader(ix).stats().articles == 0
+    assert hits(open_reader(ix), "rocket payloads") == []
     s = build(ix, [corpus], extract=False)
     assert s.added == 2
     engine = open_reader(ix)
@@ -261,7 +263,10 @@ def test_updates_written_by_two_writer_processes_replace_not_duplicate(
     build(clean, [folder], workers=1)
     got, want = open_reader(ix), open_reader(clean)
     assert got.stats() == want.stats()
-    assert got.search(SearchRequest("zebrafish")).total == 6 and got.search(SearchRequest("reuters")).total == 6
+    assert (
+        got.search(SearchRequest("zebrafish")).total == 6
+        and got.search(SearchRequest("reuters")).total == 6
+    )
     for q in ("zebrafish", "reuters", "neuberger", "kind:QUOTE OR kind:REPORT OR kind:EVENT"):
         assert got.search(SearchRequest(q)).total == want.search(SearchRequest(q)).total, q
     assert sorted(f.id for f in got.facts()) == sorted(f.id for f in want.facts())

@@ -5,21 +5,33 @@ both call :func:`export`.
 
 - ``jsonl``: one JSON object a line, the command line's ``--json`` shapes (lossless).
 - ``csv``: a header row, lists joined with ``; ``; cells made printable (no control characters)
-  and guarded against spreadsheet formulas (a cell starting with ``= + - @`` gets a ``'``).
-- ``md``: a readable document; text made printable, Markdown's special characters escaped.
+  and guarded against spreadsheet formulas: a cell whose first character, or first after leading
+  whitespace, is one of ``= + - @``, TAB or CR gets a ``'`` in front (OWASP's CSV injection rule).
+- ``md``: a readable document; text made printable and on one line, Markdown's special characters
+  escaped; ids in code spans fenced by more backticks than they hold.
+
+:func:`atomic_output` writes a file through a temporary file in the same folder, renamed over the
+target only when the export succeeded: a failed export leaves the old file as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
-from collections.abc import Iterator
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
 from newsdesk.index.model import Entity, Fact, to_dict
-from newsdesk.tui.safe import printable
+from newsdesk.index.when import render_when
+from newsdesk.tui.safe import one_line, printable
 
 if TYPE_CHECKING:
     from newsdesk.index.seam import Reader, SearchRequest
@@ -54,6 +66,9 @@ FACT_COLUMNS = (
     "article_id",
     "passage_id",
     "evidence",
+    "modality",
+    "qualifiers",
+    "qualified_by",
 )
 
 
@@ -71,6 +86,7 @@ def fact_json(fact: Fact) -> dict[str, Any]:
         "when": to_dict(fact.when) if fact.when is not None else None,
         "where": list(fact.where),
         "attributed_to": list(fact.attributed_to),
+        "sources": list(fact.sources),  # names in who that are source phrases, not entities
         "article_id": fact.article_id,
         "passage_id": fact.evidence.passage_id,
         "evidence": {
@@ -78,6 +94,11 @@ def fact_json(fact: Fact) -> dict[str, Any]:
             "start": fact.evidence.start,
             "end": fact.evidence.end,
         },
+        # what qualifies it (after the original keys): asserted | negated | conditional |
+        # hedged | future, every qualifier that applies, and the words that qualify it
+        "modality": fact.modality,
+        "qualifiers": list(fact.qualifiers),
+        "qualified_by": fact.qualified_by,
     }
 
 
@@ -178,6 +199,18 @@ def export(
     return _markdown(what, query, entity, rows, out)
 
 
+def export_facts(facts: Iterable[Fact], fmt: str, out: TextIO, query: str = "") -> int:
+    """Write the given facts (what a view shows: the fact pane, the facts table) to out."""
+    rows = (fact_json(f) for f in facts)
+    if fmt == "jsonl":
+        return _jsonl(rows, out)
+    if fmt == "csv":
+        return _csv(rows, FACT_COLUMNS, out)
+    if fmt == "md":
+        return _markdown("facts", query, None, rows, out)
+    raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+
+
 def _jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
     n = 0
     for row in rows:
@@ -199,18 +232,22 @@ def _cell(value: Any) -> str:
         text = _flat(value)
     else:
         text = str(value)
-    text = printable(text)
-    if text[:1] in ("=", "+", "-", "@"):
+    if text.lstrip()[:1] in _FORMULA or text[:1] in ("\t", "\r"):
         text = "'" + text
-    return text
+    return printable(text)
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP): checked before the control characters
+# are made printable, so a TAB or CR in front still counts.
+_FORMULA = frozenset("=+-@\t\r")
 
 
 def _flat(value: Any) -> str:
     if isinstance(value, dict):
+        if "granularity" in value:  # when: the one rendering of a fact's time
+            return render_when(value)
         if "text" in value and "start" in value:  # highlights, evidence
             return str(value["text"])
-        if "granularity" in value:  # when
-            return str(value.get("text") or value.get("start") or "")
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
@@ -233,6 +270,56 @@ def md(text: Any) -> str:
     return " ".join(printable(str(text)).split()).translate(_MD_SPECIAL)
 
 
+def md_code(text: Any) -> str:
+    """Text as a Markdown code span: printable, on one line, fenced by one backtick more than
+    the longest run of backticks it holds (CommonMark), padded when it starts or ends with one."""
+    body = one_line(str(text)) or " "
+    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
+    fence = "`" * (longest + 1)
+    if body.startswith("`") or body.endswith("`"):
+        body = f" {body} "
+    return f"{fence}{body}{fence}"
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path) -> Iterator[TextIO]:
+    """A text file that replaces path only when the block succeeds.
+
+    The rows go to a temporary file in the same folder, renamed over path at the end; on an
+    exception it is removed and path is left as it was. The new file keeps the old one's
+    permissions (or gets the usual ones for a new file). A path that is not a regular file
+    (``/dev/null``, a FIFO) is written in place: it cannot be replaced.
+    """
+    target = Path(path)
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        with open(target, "w", encoding="utf-8", newline="") as out:
+            yield out
+        return
+    if st is not None:
+        mode = stat.S_IMODE(st.st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    folder = target.parent
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def _markdown(
     what: str, query: str, entity: str | None, rows: Iterator[dict[str, Any]], out: TextIO
 ) -> int:
@@ -249,7 +336,7 @@ def _markdown(
         for row in rows:
             count = row.get("count")
             out.write(
-                f"| {md(row['name'])} | {row['type']} | {row['mentions']} | "
+                f"| {md(row['name'])} | {md(row['type'])} | {row['mentions']} | "
                 f"{len(row['articles'])} | {'' if count is None else count} |\n"
             )
             n += 1
@@ -258,20 +345,23 @@ def _markdown(
         n += 1
         if what == "results":
             head = f"{n}. **{md(row['title'] or row['article_id'])}**"
-            meta = [md(row["date"] or "undated"), f"`{printable(row['passage_id'])}`"]
+            meta = [md(row["date"] or "undated"), md_code(row["passage_id"])]
             out.write(f"{head} ({', '.join(meta)})\n\n    {md(row['text'])}\n\n")
         else:
-            out.write(f"{n}. **{row['kind']}** {md(row['statement'])}\n")
+            qualifiers = row.get("qualifiers") or []
+            label = f"_{md(', '.join(qualifiers))}_ " if qualifiers else ""
+            out.write(f"{n}. **{md(row['kind'])}** {label}{md(row['statement'])}\n")
             details = []
+            if qualifiers and row.get("qualified_by"):
+                details.append("qualified by: " + md(row["qualified_by"]))
             if row["who"]:
                 details.append("who: " + md(", ".join(row["who"])))
             if row["attributed_to"]:
                 details.append("via: " + md(" → ".join(row["attributed_to"])))
-            if row["date"]:
-                details.append("when: " + md(row["date"]))
+            details.append("when: " + md(render_when(row["when"], row["date"])))
             if row["where"]:
                 details.append("where: " + md(", ".join(row["where"])))
-            details.append(f"passage: `{printable(row['passage_id'])}`")
+            details.append(f"passage: {md_code(row['passage_id'])}")
             for d in details:
                 out.write(f"    - {d}\n")
             out.write(f"\n    > {md(row['evidence']['text'])}\n\n")

@@ -1,13 +1,17 @@
 """Query history: newest last, no duplicates, kept in the per-user data folder between sessions.
 
 The file (``newsdesk/history.jsonl`` under ``platformdirs.user_data_path``) holds one JSON string a
-line, so queries with any characters survive; a damaged line is skipped.
+line, so queries with any characters survive. A damaged line (invalid UTF-8, bad JSON, not a
+string) is skipped and the rest kept; the file is rewritten whole, to a temporary file renamed
+over it, so a crash or a full disk never leaves it half written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import tempfile
 from pathlib import Path
 
 APP_NAME = "newsdesk"
@@ -33,14 +37,14 @@ class History:
     def _load(self) -> list[str]:
         assert self.path is not None
         try:
-            lines = self.path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeError):
+            lines = self.path.read_bytes().split(b"\n")
+        except OSError:
             return []
         out: list[str] = []
         for line in lines:
             try:
-                value = json.loads(line)
-            except ValueError:
+                value = json.loads(line.decode("utf-8"))
+            except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
                 continue
             if isinstance(value, str) and value.strip():
                 out.append(value)
@@ -62,16 +66,23 @@ class History:
     def save(self) -> None:
         if self.path is None:
             return
+        data = "".join(_line(q) for q in self.entries)
+        tmp: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(
-                "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in self.entries),
-                encoding="utf-8",
-            )
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".history.", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
             os.replace(tmp, self.path)
-        except OSError:
+            tmp = None
+        except (OSError, UnicodeError):
             pass  # history is a convenience: never fail a search over it
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
     def move(self, step: int, current: str) -> str | None:
         """The query step entries back (-1) or forward (+1), or None when there is nothing there.
@@ -96,6 +107,14 @@ class History:
 
     def reset(self) -> None:
         self.cursor = None
+
+
+def _line(query: str) -> str:
+    """One JSON line; a query with lone surrogates (a bad paste) is written as ASCII escapes."""
+    try:
+        return json.dumps(query, ensure_ascii=False).encode("utf-8").decode("utf-8") + "\n"
+    except UnicodeError:
+        return json.dumps(query) + "\n"
 
 
 def _dedupe(entries: list[str]) -> list[str]:

@@ -1,5 +1,8 @@
 """Article text is data: make it safe to print on a terminal.
 
+The same goes for every other string the app did not write itself: paths and folder names, ids,
+queries from the history, values from the config file.
+
 Control characters (C0 except newline and tab, DEL, C1) would let an article drive the user's
 terminal (clear the screen, write the clipboard through OSC 52, ring the bell). They are replaced
 with visible stand-ins: C0 by the Unicode control pictures (ESC shows as ␛), DEL by ␡ and C1 by
@@ -20,6 +23,14 @@ _TABLE.update({c: "\ufffd" for c in (0x2066, 0x2067, 0x2068, 0x2069)})
 def printable(text: str) -> str:
     """The text with every terminal control character made visible and inert (same length)."""
     return text.translate(_TABLE)
+
+
+_LINE_TABLE = {**_TABLE, 0x0A: " ", 0x09: " "}
+
+
+def inert_line(text: str) -> str:
+    """Printable text for a one-line field (an Input): newlines and tabs as spaces, same length."""
+    return text.translate(_LINE_TABLE)
 
 
 def one_line(text: str, width: int | None = None) -> str:
