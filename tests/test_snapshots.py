@@ -69,12 +69,38 @@ async def help_screen(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
+async def compact_by_date(pilot) -> None:  # type: ignore[no-untyped-def]
+    screen = await ready(pilot)
+    screen.search_box.value = "ledger OR cyber"
+    await settle(pilot)
+    await pilot.press("enter", "z", "s")  # to the results: one line a hit, newest first
+    await settle(pilot)
+
+
+async def facts_table(pilot) -> None:  # type: ignore[no-untyped-def]
+    from newsdesk.tui.screens.facts_table import FactsTableScreen
+
+    screen = await ready(pilot)
+    screen.search_box.value = "neuberger OR cyber OR theft"
+    await settle(pilot)
+    await pilot.press("enter", "t")
+    for _ in range(400):
+        if isinstance(pilot.app.screen, FactsTableScreen):
+            break
+        await pilot.pause(0.02)
+    await settle(pilot)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
 STATES: dict[str, Callable[..., Awaitable[None]]] = {
     "empty": empty,
     "results": results,
     "entity_filter": entity_filter,
     "fact_selected": fact_selected,
     "help": help_screen,
+    "compact_by_date": compact_by_date,
+    "facts_table": facts_table,
 }
 
 

@@ -1,4 +1,5 @@
-"""The real `newsdesk` command in a real pseudo-terminal (tmux, 80x24): search, read, quit."""
+"""The real `newsdesk` command in a real pseudo-terminal (tmux, 80x24 and 120x36): search, the
+visible mode, / and tab, the facts table, read, quit."""
 
 from __future__ import annotations
 
@@ -24,8 +25,10 @@ def newsdesk_command() -> list[str]:
     return [sys.executable, "-c", "import sys; from newsdesk.tui.cli import main; sys.exit(main())"]
 
 
-def test_newsdesk_in_tmux(app_index: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_newsdesk_in_tmux(app_index: Path, tmp_path: Path, size: tuple[int, int]) -> None:
     assert TMUX is not None
+    width, height = size
     sock = str(tmp_path / "tmux.sock")
     env = {
         "TERM": "xterm-256color",
@@ -57,25 +60,64 @@ def test_newsdesk_in_tmux(app_index: Path, tmp_path: Path) -> None:
             time.sleep(0.2)
         raise AssertionError(f"timed out; the screen was:\n{text}")
 
+    def steady(test: Callable[[str], bool]) -> str:
+        """Wait for the test, then for the screen to stop changing (the app idle): keys sent
+        to a busy terminal app are the Pilot tests' business, not this smoke test's."""
+        text = wait_for(test)
+        for _ in range(100):
+            time.sleep(0.3)
+            again = screen()
+            if again == text:
+                return text
+            text = again
+        return text
+
     subprocess.run(
-        [TMUX, "-S", sock, "-f", os.devnull, "new-session", "-d", "-x", "80", "-y", "24"]
+        [
+            TMUX,
+            "-S",
+            sock,
+            "-f",
+            os.devnull,
+            "new-session",
+            "-d",
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+        ]
         + ["-s", "nd", "sh", "-c", script],
         check=True,
         timeout=20,
     )
     try:
         first = wait_for(lambda s: "5 articles" in s and "139 hits" in s)
-        assert "newsdesk" in first
+        assert "newsdesk" in first and "SEARCH" in first  # typing goes to the box, and it says so
         tmux("send-keys", "-t", "nd", "-l", "cyber")
-        found = wait_for(lambda s: "6 hits" in s)
+        found = steady(lambda s: " 4 hits" in s)
         assert "«cyber»" in found  # hits marked with glyphs, not colour alone
         assert "Results" in found
         lines = found.splitlines()
-        assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
-        tmux("send-keys", "-t", "nd", "Enter")  # to the results
+        assert len(lines) <= height and all(len(line) <= width for line in lines)
+        tmux("send-keys", "-t", "nd", "Tab")  # to the results: the mode says so
+        steady(lambda s: "NAVIGATE" in s)
+        tmux("send-keys", "-t", "nd", "Tab")  # results → passage (one pane below 120 columns)
+        steady(lambda s: "NAVIGATE" in s and "Passage" in s)
+        tmux("send-keys", "-t", "nd", "-l", "/ledger")  # / and the keys right after it
+        steady(lambda s: "130 hits" in s and "SEARCH" in s and "/ledger" not in s)
+        tmux("send-keys", "-t", "nd", "-l", "/cyber")
+        steady(lambda s: " 4 hits" in s)
+        tmux("send-keys", "-t", "nd", "Enter")
+        steady(lambda s: "NAVIGATE" in s)
+        tmux("send-keys", "-t", "nd", "-l", "t")  # the facts table of the hits
+        table = steady(lambda s: "Facts table" in s and "Neuberger" in s)
+        assert "QUOTE" in table and "cyber" in table
+        tmux("send-keys", "-t", "nd", "Enter")  # the row's evidence in the passage
+        passage = steady(lambda s: "Passage" in s and "¶" in s and "Facts table" not in s)
+        assert "Neuberger" in passage
+        tmux("send-keys", "-t", "nd", "Escape")  # back to the results
         tmux("send-keys", "-t", "nd", "Enter")  # open the passage
-        passage = wait_for(lambda s: "Passage" in s and "¶" in s)
-        assert "«cyber»" in passage
+        passage = wait_for(lambda s: "Passage" in s and "«cyber»" in s)
         tmux("send-keys", "-t", "nd", "C-q")
         wait_for(lambda s: "EXIT=0" in s, 20)
     finally:

@@ -26,6 +26,8 @@ from newsdesk.tui.commands import NewsdeskCommands
 from newsdesk.tui.history import History, history_path
 from newsdesk.tui.keymap import APP_KEYS, bindings, load_config
 from newsdesk.tui.paths import seeds_dir
+from newsdesk.tui.safe import one_line
+from newsdesk.tui.saved import SavedSearches, saved_path
 from newsdesk.tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
@@ -54,7 +56,7 @@ class NewsdeskApp(App[int]):
 
     def __init__(
         self,
-        index_dir: Path,
+        index_dir: Path | str,
         *,
         ensure_seeds: bool = False,
         config_path: Path | None = None,
@@ -63,10 +65,14 @@ class NewsdeskApp(App[int]):
         search_process: bool = False,
     ) -> None:
         super().__init__()
-        self.index_dir = Path(index_dir)
+        self.index_dir = _location(index_dir)
         self.ensure_seeds = ensure_seeds
         self.config = load_config(config_path)
         self.history = History(history_file if history_file is not None else history_path())
+        # saved searches: next to the history file
+        self.saved = SavedSearches(
+            history_file.with_name("saved.jsonl") if history_file is not None else saved_path()
+        )
         self.watch_seconds = watch_seconds
         self.engine: Reader | None = None
         # searches in a child process (newsdesk.index.search.proc) once it is up; run() turns it on
@@ -185,7 +191,7 @@ class NewsdeskApp(App[int]):
         """Open (or switch to) an index; the main screen calls this once it is on screen."""
         if self.engine is None:
             self.main.topbar.counts = "opening the index…"
-        self._open(Path(index_dir))
+        self._open(_location(index_dir))
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open(self, index_dir: Path) -> None:
@@ -229,7 +235,9 @@ class NewsdeskApp(App[int]):
 
     def _failed(self, message: str) -> None:
         if self.engine is not None:  # switching failed: stay on the open index
-            self.notify(message, title="Cannot open the index", severity="error", markup=False)
+            self.notify(
+                one_line(message), title="Cannot open the index", severity="error", markup=False
+            )
             return
         self.main.engine_failed(message)
 
@@ -276,6 +284,13 @@ if TYPE_CHECKING:
     def _is_host(app: NewsdeskApp) -> Host:
         """For mypy: the app is what the main screen needs of it (screens.host.Host)."""
         return app
+
+
+def _location(index_dir: Path | str) -> Path:
+    """An index folder as a Path; a cluster URL kept as it is (a Path would fold its '//')."""
+    from newsdesk.index.engines import is_cluster
+
+    return index_dir if is_cluster(index_dir) else Path(index_dir)  # type: ignore[return-value]
 
 
 def build_seeds(index_dir: Path) -> str | None:

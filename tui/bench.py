@@ -97,7 +97,7 @@ def _round(x: float | None, nd: int = 1) -> float | None:
 
 
 def measure_build(
-    corpus: Path, index_dir: Path, extract: bool, env: dict[str, str]
+    corpus: Path, index_dir: Path | str, extract: bool, env: dict[str, str]
 ) -> tuple[bm.Measured, dict[str, Any]]:
     """``newsdesk index CORPUS --index DIR --json`` in a child process, timed end to end."""
     args = ["index", str(corpus), "--index", str(index_dir), "--json", "-q"]
@@ -132,7 +132,7 @@ def _pty_size(fd: int, rows: int, cols: int) -> None:
 
 
 def first_frame_once(
-    index_dir: Path,
+    index_dir: Path | str,
     env: dict[str, str],
     timeout: float = 30.0,
     type_after: Sequence[str] = (),
@@ -227,7 +227,7 @@ def first_frame_once(
 
 
 def measure_first_frame(
-    index_dir: Path, env: dict[str, str], runs: int = FIRST_FRAME_RUNS
+    index_dir: Path | str, env: dict[str, str], runs: int = FIRST_FRAME_RUNS
 ) -> dict[str, Any]:
     times: list[float] = []
     rss: list[float] = []
@@ -267,7 +267,7 @@ def _painted_since(frames: list[float], at: float) -> bool:
     return bool(frames) and frames[-1] >= at
 
 
-async def _keystrokes(index_dir: Path, queries: Sequence[str], timeout: float) -> list[float]:
+async def _keystrokes(index_dir: Path | str, queries: Sequence[str], timeout: float) -> list[float]:
     from newsdesk.tui.app import NewsdeskApp
 
     history = Path(tempfile.mkdtemp(prefix="newsdesk-bench-")) / "history"
@@ -342,7 +342,7 @@ async def _keystrokes(index_dir: Path, queries: Sequence[str], timeout: float) -
 
 
 def measure_keystrokes(
-    index_dir: Path, queries: Sequence[str], timeout: float = 20.0
+    index_dir: Path | str, queries: Sequence[str], timeout: float = 20.0
 ) -> dict[str, Any]:
     sample = keystroke_queries(queries)
     ms = asyncio.run(_keystrokes(index_dir, sample, timeout))
@@ -363,9 +363,15 @@ def run_bench(
     workdir: Path | None = None,
     index: Path | None = None,
     progress: Callable[[str], None] = _say,
+    engine: str | None = None,
 ) -> dict[str, Any]:
-    """Every measurement not skipped; the result object printed by ``--json``."""
+    """Every measurement not skipped; the result object printed by ``--json``.
+
+    engine: an OpenSearch URL: the builds go to fresh index prefixes on that cluster (dropped
+    afterwards unless workdir is given) and FTS5, which reads a Whoosh folder, is skipped."""
     skip = skip or set()
+    if engine is not None:
+        skip = skip | {"fts5"}
     if not corpus.exists():
         raise NewsdeskError(f"{corpus}: no such file or folder")
     if articles is not None and articles < 1:
@@ -381,6 +387,16 @@ def run_bench(
     res: dict[str, Any] = {key: None for key, _, _ in ROWS}
     notes: list[str] = []
     res["machine"] = bm.machine()
+    res["engine"] = "opensearch" if engine else "whoosh"
+    stamp = time.strftime("%Y%m%d%H%M%S")
+
+    def location(name: str) -> Path | str:
+        """Where a build of this run goes: a folder in work, or a prefix on the cluster."""
+        if engine is None:
+            return work / name
+        return with_prefix(engine, f"bench-{name}-{stamp}")
+
+    made: list[Path | str] = []
     try:
         progress(f"reading {corpus}" + (f" (first {articles} articles)" if articles else ""))
         info, docs = bm.prepare_corpus(corpus, articles, work)
@@ -392,11 +408,12 @@ def run_bench(
         }
         queries = bm.load_queries()
         res["queries"] = len(queries)
-        built: Path | None = None
+        built: Path | str | None = None
 
-        ix_extract = work / "index-extract"
+        ix_extract = location("index-extract")
         if "extract" not in skip:
-            shutil.rmtree(ix_extract, ignore_errors=True)
+            _remove(ix_extract)
+            made.append(ix_extract)
             progress(f"full build with extraction of {info.articles:,} articles…")
             run, summary = measure_build(info.path, ix_extract, True, env)
             res["build_s"] = round(run.seconds, 2)
@@ -411,9 +428,10 @@ def run_bench(
             if summary.get("mode") != "spacy":
                 notes.append(f"extraction ran in {summary.get('mode')!r} mode, not spaCy")
             built = ix_extract
-        ix_plain = work / "index-noextract"
+        ix_plain = location("index-noextract")
         if "noextract" not in skip:
-            shutil.rmtree(ix_plain, ignore_errors=True)
+            _remove(ix_plain)
+            made.append(ix_plain)
             progress("build without extraction…")
             run, summary = measure_build(info.path, ix_plain, False, env)
             res["build_noextract_s"] = round(run.seconds, 2)
@@ -438,7 +456,7 @@ def run_bench(
                         f"no-op re-index: {summary.get('unchanged')} of {info.articles} "
                         "articles unchanged"
                     )
-        target = index or built
+        target: Path | str | None = index or built
         if target is None:
             notes.append("no index to query: skipped the queries and the app")
             skip = skip | {"queries", "fts5", "first_frame", "keystroke"}
@@ -459,7 +477,7 @@ def run_bench(
                 notes.append("fts5: this sqlite3 has no FTS5")
             else:
                 progress("SQLite FTS5 over the same passages…")
-                secs, n = bm.build_fts5(target, work / "fts5.sqlite")
+                secs, n = bm.build_fts5(Path(target), work / "fts5.sqlite")
                 res["fts5_build_s"] = round(secs, 2)
                 ft = bm.time_fts5(work / "fts5.sqlite", queries)
                 res["fts5_p50_ms"] = _round(bm.percentile(ft.ms, 50), 2)
@@ -499,6 +517,9 @@ def run_bench(
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
+            if engine is not None:
+                for loc in made:
+                    _remove(loc)
     res["skipped"] = sorted(skip)
     res["notes"] = notes
     return res
@@ -560,13 +581,34 @@ def format_table(res: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def with_prefix(url: str, name: str) -> str:
+    """The cluster URL with an index prefix of its own (the URL's prefix, then name)."""
+    from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    base = query.get("prefix", ["newsdesk"])[-1]
+    query["prefix"] = [f"{base}-{name}"]
+    return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+
+
+def _remove(location: Path | str) -> None:
+    from newsdesk.index.engines import remove_index
+
+    remove_index(location)
+
+
 def main(args: argparse.Namespace) -> int:
+    engine = getattr(args, "engine", None) or (
+        None if getattr(args, "index", None) else os.environ.get("NEWSDESK_ENGINE") or None
+    )
     res = run_bench(
         Path(args.corpus),
         articles=args.articles,
         skip=parse_skip(args.skip),
         workdir=Path(args.workdir) if args.workdir else None,
         index=Path(args.index) if getattr(args, "index", None) else None,
+        engine=engine,
     )
     if args.json:
         sys.stdout.write(json.dumps(res, indent=1, ensure_ascii=False) + "\n")

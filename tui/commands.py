@@ -15,6 +15,7 @@ from textual.content import Content
 from newsdesk.index.model import ENTITY_TYPES
 from newsdesk.tui.safe import one_line
 from newsdesk.tui.screens.main import MainScreen
+from newsdesk.tui.served import served
 from newsdesk.tui.widgets.marks import GLYPH
 
 MAX_ENTITIES = 60
@@ -51,8 +52,22 @@ class NewsdeskCommands(Provider):
             "Show or hide the facts",
             partial(screen.action_toggle_pane, "facts"),
         )
+        yield (
+            "Facts table of the results",
+            "Who said what, when, about whom, across the hits",
+            screen.action_facts_table,
+        )
+        yield "Results: one line a hit", "Compact results on or off", screen.action_toggle_compact
+        yield (
+            "Results: change the order",
+            "Relevance, newest first, by article",
+            screen.action_cycle_sort,
+        )
+        for name, help_text, callback in screen.saved_commands():
+            yield name, help_text, callback  # type: ignore[misc]
         yield "Refresh the index", "Pick up articles indexed since", screen.action_refresh_index
-        yield "Open another index…", "Switch to another index folder", screen.ask_open_index
+        if not served():  # a browser session stays on the index it was served
+            yield "Open another index…", "Switch to another index folder", screen.ask_open_index
         for name, callback, help_text in screen.export_commands():
             yield name, help_text, callback
 

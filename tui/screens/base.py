@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
+from textual.widgets import Static
 
 from newsdesk.index.seam import SearchRequest
 from newsdesk.tui.history import History
+from newsdesk.tui.safe import one_line
 from newsdesk.tui.screens.help import key_text
 from newsdesk.tui.widgets.entities import EntityList, EntityPane
 from newsdesk.tui.widgets.facts import FactList, FactPane
@@ -25,14 +27,22 @@ from newsdesk.tui.widgets.results import ResultsList
 from newsdesk.tui.widgets.searchbar import MessageLine, SearchBox, TopBar
 
 if TYPE_CHECKING:
+    from newsdesk.index.model import Fact
     from newsdesk.index.seam import ArticleView, FacetRow, Reader, SearchResult
     from newsdesk.tui.screens.host import Host
 
 T = TypeVar("T")
 
 FIRST_PAGE = 20  # what a screen shows; more load as the cursor nears the end
-# tab order follows the work: results, the passage, its facts, then the entity tabs
-PANES = ("search", "results", "passage", "facts", "entities")
+# tab order follows the screen, left to right and top to bottom (and the one-pane order below 120
+# columns); the search box is not in the cycle: "/" goes there, tab and escape leave it
+PANES = ("entities", "results", "passage", "facts")
+FOCUS_AREAS = ("search", *PANES)
+
+
+def count(n: int, one: str, many: str) -> str:
+    """The count and its noun: 1 hit, 1,204 hits."""
+    return f"{n:,} {one if n == 1 else many}"
 
 
 class MainBase(Screen[None]):
@@ -59,6 +69,9 @@ class MainBase(Screen[None]):
         self.ready = False
         self.failed = False  # the index could not be opened
         self._restore: str | None = None  # passage to select again after a reload
+        self._mode_shown = False
+        # the facts table's search and the rows it shows (what its export writes)
+        self._table: tuple[SearchRequest, list[Fact]] | None = None
 
     # -- handy lookups -----------------------------------------------------------------------------
 
@@ -122,7 +135,7 @@ class MainBase(Screen[None]):
     def _pane_of(self, widget: Widget | None) -> str | None:
         node: Any = widget
         while node is not None and node is not self:
-            if getattr(node, "id", None) in PANES:
+            if getattr(node, "id", None) in FOCUS_AREAS:
                 return str(node.id)
             node = node.parent
         return None
@@ -133,6 +146,37 @@ class MainBase(Screen[None]):
         if pane == "facts":
             return self.query_one(FactList)
         return self.query_one(f"#{pane}")
+
+    def count_new(self) -> None:
+        """How many hits each saved search gained (``SavedFlow`` does it)."""
+
+    def _show_evidence(self, fact: Fact) -> None:
+        """Show a fact's evidence in the passage (``Reading`` does it)."""
+        raise NotImplementedError
+
+    def fact_scope_text(self) -> str:
+        """What the fact pane lists, in words: a passage of an article, or an entity's facts."""
+        pane = self.fact_pane
+        if self.fact_scope == "passage" and self.doc is not None:
+            title = one_line(self.doc.article.title or self.doc.article.id, 40)
+            return f"{pane.scope} of “{title}”"
+        if self.fact_scope == "entity":
+            return f"about {pane.scope}"
+        return pane.scope
+
+    def _show_mode(self) -> None:
+        """The mode, always on screen (as lazygit, fzf and Posting do): SEARCH while keys type
+        into the box, NAVIGATE while they move and act in the panes."""
+        searching = self.focused is not None and self.focused is self.query_one(SearchBox)
+        if searching == self.has_class("-searching") and self._mode_shown:
+            return
+        self._mode_shown = True
+        self.set_class(searching, "-searching")
+        label = self.query_one("#search-label", Static)
+        if searching:
+            label.update("SEARCH")
+        else:
+            label.update(f"NAVIGATE {self._key_for('search', '/')}")
 
     def _set_view(self, view: str) -> None:
         self.view = view
@@ -149,5 +193,5 @@ class MainBase(Screen[None]):
             self.set_class(False, f"hide-{pane}")
         if pane != "search":
             self._set_view(pane)
-        target = self._target(pane)
-        self.call_after_refresh(target.focus)
+        # focus now, not after a refresh: keys typed right after this one go to the new target
+        self.set_focus(self._target(pane))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from newsdesk.index.seam import Reader, SearchRequest, SearchResult
+    from newsdesk.tui.saved import SavedSearches
 
 T = TypeVar("T")
 
@@ -20,6 +21,7 @@ class Host(Protocol):
     """The engine side of the app: every method that waits is called from a worker thread."""
 
     index_dir: Path  # the index folder open (or being opened)
+    saved: SavedSearches  # the user's saved searches
 
     def call_engine(self, fn: Callable[[Reader], T]) -> T:
         """Run fn(engine) on the engine thread and wait for it."""

@@ -3,9 +3,12 @@
 ``MainScreen`` puts together its parts, one concern a module:
 
 - ``base.MainBase``: the state, the widgets, the thread helpers and pane focus;
-- ``search_flow.SearchFlow``: search as you type, paging, the suggestion, entity filters (chips);
+- ``search_flow.SearchFlow``: search as you type, paging, the suggestion, entity filters (chips),
+  compact and sorted results;
+- ``saved_flow.SavedFlow`` (a SearchFlow): saved searches and what is new in them;
 - ``reading.Reading``: opening passages, facts and their evidence, citations;
-- ``panes.PaneActions``: moving between and hiding panes, help, export, opening another index.
+- ``panes.PaneActions``: moving between and hiding panes, the visible mode, help, export (each
+  export says its scope and count first), the facts table, opening another index.
 
 State lives on the screen; the engine lives in the app and is only called from thread workers
 (through ``Host.call_engine``), so the screen never waits on the index. Results that come back for
@@ -22,7 +25,7 @@ from newsdesk.tui.keymap import SCREEN_KEYS, bindings
 from newsdesk.tui.screens.help import HelpScreen
 from newsdesk.tui.screens.panes import PaneActions
 from newsdesk.tui.screens.reading import Reading
-from newsdesk.tui.screens.search_flow import SearchFlow
+from newsdesk.tui.screens.saved_flow import SavedFlow
 from newsdesk.tui.widgets.entities import EntityPane
 from newsdesk.tui.widgets.facts import FactPane
 from newsdesk.tui.widgets.marks import MARK_CLASSES
@@ -31,7 +34,7 @@ from newsdesk.tui.widgets.results import ResultsList
 from newsdesk.tui.widgets.searchbar import FilterBar, MessageLine, SearchBox, TopBar
 
 
-class MainScreen(SearchFlow, Reading, PaneActions):
+class MainScreen(SavedFlow, Reading, PaneActions):
     COMPONENT_CLASSES = MARK_CLASSES
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = bindings(SCREEN_KEYS)
@@ -40,9 +43,14 @@ class MainScreen(SearchFlow, Reading, PaneActions):
     # -- composition -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # the layout class from the first frame (Textual applies the breakpoints on a resize): the
+        # loading frame at 80 columns is the one-pane layout, not three squeezed panes
+        narrow = self.app.size.width < 120
+        self.set_class(narrow, "-narrow")
+        self.set_class(not narrow, "-wide")
         yield TopBar(id="topbar")
         with Horizontal(id="searchrow"):
-            yield Static("/", id="search-label", markup=False)
+            yield Static("SEARCH", id="search-label", markup=False)
             yield SearchBox(self.history, id="search")
         with FilterBar(id="filters"):
             yield MessageLine(id="message")
@@ -61,12 +69,15 @@ class MainScreen(SearchFlow, Reading, PaneActions):
         self.query_one(FactPane).border_title = "Facts"
         self.passage.show_message("Opening the index…")
         self._set_view("results")
+        self._show_mode()
         self.message.show(note=self._hint())
         self.nd_app.open_index(self.nd_app.index_dir)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that cannot do anything now (the footer shows what is possible)."""
         try:
+            if action == "focus_search":  # in the box, its key is the box's (/ selects there)
+                return self.focused is not self.search_box
             if action == "apply_suggestion":
                 return bool(self.message.suggestion)
             if action == "evidence":

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
-from textual.content import Content
 from textual.widgets import OptionList
 
 from newsdesk.index.model import Evidence, Fact
 from newsdesk.tui.citation import fact_citation, passage_citation
 from newsdesk.tui.safe import one_line
+from newsdesk.tui.scope import fact_clauses
 from newsdesk.tui.screens.base import MainBase
 from newsdesk.tui.widgets.facts import FactPane
 from newsdesk.tui.widgets.passage import PassageView
@@ -225,19 +225,19 @@ class Reading(MainBase):
 
     @work(thread=True, exclusive=True, group="facts", exit_on_error=False)
     def _entity_facts(self, name: str) -> None:
+        """The entity's facts, restricted as the query restricts facts (who:, kind:)."""
+        restrict = fact_clauses(self._request.text)
         try:
-            facts = self._engine_call(lambda e: e.facts(entity=name))
+            facts = self._engine_call(lambda e: e.facts(restrict or None, entity=name))
         except Exception as exc:
-            self._from_thread(self.notify, f"cannot read facts: {exc}")
+            self._from_thread(self.notify, one_line(f"cannot read facts: {exc}"), markup=False)
             return
-        self._from_thread(self._show_entity_facts, name, facts)
+        self._from_thread(self._show_entity_facts, name, restrict, facts)
 
-    def _show_entity_facts(self, name: str, facts: list[Fact]) -> None:
+    def _show_entity_facts(self, name: str, restrict: str, facts: list[Fact]) -> None:
         self.fact_scope = "entity"
-        pane = self.fact_pane
-        pane.set_facts(facts, "")
-        n = len(facts)
-        pane.border_subtitle = Content(f"{n} fact{'s' if n != 1 else ''} · {one_line(name, 30)}")
+        label = one_line(name, 30) + (f" · {one_line(restrict, 30)}" if restrict else "")
+        self.fact_pane.set_facts(facts, label)
 
     # -- copy --------------------------------------------------------------------------------------
 

@@ -14,21 +14,18 @@ from textual.widgets import Input
 
 from newsdesk.index.seam import SearchRequest
 from newsdesk.tui.safe import one_line
-from newsdesk.tui.screens.base import FIRST_PAGE, MainBase
+from newsdesk.tui.screens.base import FIRST_PAGE, MainBase, count
 from newsdesk.tui.widgets.entities import EntityPane
 from newsdesk.tui.widgets.marks import GLYPH
-from newsdesk.tui.widgets.results import ResultsList
+from newsdesk.tui.widgets.results import ORDER_LABEL, ORDERS, ResultsList
 from newsdesk.tui.widgets.searchbar import Chip, FilterBar, MessageLine, SearchBox
 
 if TYPE_CHECKING:
-    from newsdesk.index.seam import SearchResult, Stats
+    from newsdesk.index.seam import Hit, SearchResult, Stats
 
 PAGE = 50
+SORT_MAX = 2_000  # another order than relevance sorts at most this many hits (the best)
 DEBOUNCE = 0.12
-
-
-def count(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
 
 
 def stats_line(stats: Stats) -> str:
@@ -58,6 +55,7 @@ class SearchFlow(MainBase):
         self.topbar.counts = stats_line(stats)
         self.passage.show_message("No passage selected.")
         self.run_search(now=True)
+        self.count_new()
 
     def engine_failed(self, message: str) -> None:
         self.ready = False
@@ -174,6 +172,8 @@ class SearchFlow(MainBase):
             self.message.show(note="")
         results = self.results
         results.set_hits(result.hits, total)
+        if results.order != "relevance" and results.more:
+            self._load_for_sort(request, len(results.ranked))
         restore, self._restore = self._restore, None
         if restore:
             index = next((i for i, h in enumerate(result.hits) if h.passage_id == restore), None)
@@ -196,9 +196,16 @@ class SearchFlow(MainBase):
     def _results_subtitle(self) -> None:
         results = self.results
         if results.total:
-            self.results.border_subtitle = f"{len(results.hits):,} of {results.total:,}"
+            text = f"{len(results.hits):,} of {results.total:,}"
+            if results.order != "relevance":
+                text += f" · {ORDER_LABEL[results.order]}"
+                if results.more:
+                    text += " (of those loaded)"
+            if results.one_line:
+                text += " · compact"
+            results.border_subtitle = text
         else:
-            self.results.border_subtitle = "none"
+            results.border_subtitle = "none"
 
     @on(ResultsList.NeedMore)
     def _need_more(self, event: ResultsList.NeedMore) -> None:
@@ -213,9 +220,54 @@ class SearchFlow(MainBase):
         self._from_thread(self._add_more, request, offset, result)
 
     def _add_more(self, request: SearchRequest, offset: int, result: SearchResult) -> None:
-        if request != self._request or len(self.results.hits) != offset or result.error:
+        if request != self._request or len(self.results.ranked) != offset or result.error:
             return
         self.results.add_hits(result.hits)
+        self._results_subtitle()
+
+    # -- how the results are shown -----------------------------------------------------------------
+
+    def action_toggle_compact(self) -> None:
+        """One line a hit, or the title over the snippet."""
+        results = self.results
+        results.set_view(one_line=not results.one_line)
+        self.set_class(results.one_line, "-compact")
+        self._results_subtitle()
+
+    def action_cycle_sort(self) -> None:
+        """Relevance → newest first → grouped by article. The other orders sort the hits loaded:
+        up to SORT_MAX of them, loaded first, and the subtitle says when some are left out."""
+        results = self.results
+        order = ORDERS[(ORDERS.index(results.order) + 1) % len(ORDERS)]
+        results.set_view(order=order)
+        self._results_subtitle()
+        if order != "relevance" and results.more and len(results.ranked) < SORT_MAX:
+            self._load_for_sort(self._request, len(results.ranked))
+
+    @work(thread=True, exclusive=True, group="more", exit_on_error=False)
+    def _load_for_sort(self, request: SearchRequest, offset: int) -> None:
+        hits: list[Hit] = []
+        try:
+            while offset + len(hits) < SORT_MAX:
+                page = attrs.evolve(
+                    request.page(offset + len(hits), min(PAGE * 4, SORT_MAX - offset - len(hits))),
+                    facets=False,
+                )
+                result = self.nd_app.search(page)
+                if result.error or not result.hits:
+                    break
+                hits.extend(result.hits)
+                if offset + len(hits) >= result.total:
+                    break
+        except Exception:
+            return
+        if hits:
+            self._from_thread(self._add_more_sorted, request, offset, hits)
+
+    def _add_more_sorted(self, request: SearchRequest, offset: int, hits: list[Hit]) -> None:
+        if request != self._request or len(self.results.ranked) != offset:
+            return
+        self.results.add_hits(hits)
         self._results_subtitle()
 
     def action_apply_suggestion(self) -> None:

@@ -117,7 +117,8 @@ class EntityPane(Vertical):
         if self._rows:
             entity_list.highlighted = 0
         one, many = NOUNS[self.type]
-        self.border_subtitle = f"{len(rows):,} {one if len(rows) == 1 else many}"
+        # the numbers are passages of the hits that mention the entity (not mentions)
+        self.border_subtitle = f"{len(rows):,} {one if len(rows) == 1 else many} · n = passages"
 
     @property
     def current(self) -> FacetRow | None:

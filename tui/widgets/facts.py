@@ -1,8 +1,10 @@
 """The fact pane: the selected fact in full over the list of facts to move through.
 
-The detail shows kind, statement, who, attributed to (the chain: speaker, then the outlet), when
-(resolved, with the original words), where, and the evidence sentence with the time words and
-entity mentions marked. The list holds the facts of the selected passage or of an entity.
+The detail shows kind and what qualifies it (negated, conditional, hedged, future: words, so they
+read without colour), statement, the words that qualify it, who, attributed to (the chain:
+speaker, then the outlet), when (resolved, with the original words), where, and the evidence
+sentence with the time words and entity mentions marked. The list holds the facts of the selected
+passage or of an entity, each with its qualifiers in brackets.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from newsdesk.index.model import Fact, Mention, When
+from newsdesk.index.when import render_when
 from newsdesk.tui.keymap import LIST_KEYS, bindings
 from newsdesk.tui.safe import one_line
 from newsdesk.tui.widgets.marks import KIND, LABEL, MUTED, WHEN, Mark, join, marked, mention_mark
@@ -26,37 +29,29 @@ STATEMENT_WIDTH = 160
 
 
 def when_text(when: When | None, date: str | None) -> str:
-    """'2023-10-30 – 2023-11-05 (week; “last week”)'; the fact's date when there is no span."""
-    if when is None:
-        return date or ""
-    if when.start and when.end and when.start != when.end:
-        resolved = f"{when.start} – {when.end}"
-    else:
-        resolved = when.start or date or ""
-    notes = []
-    if when.recurrence:
-        notes.append(when.recurrence)
-    elif when.granularity and when.granularity not in ("day", "article"):
-        notes.append(when.granularity)
-    if when.granularity == "article" and not when.text:
-        notes.append("the article's date")
-    if when.text:
-        notes.append(f"“{when.text}”")
-    return resolved + (f" ({'; '.join(notes)})" if notes else "")
+    """'week of 2023-10-30 (“last week”)': the one rendering (``render_when``) with the words."""
+    resolved = render_when(when, date)
+    if when is not None and when.text:
+        return f"{resolved} (“{when.text}”)"
+    if when is not None and when.granularity == "article":
+        return f"{resolved} (the article's date)"
+    return resolved
 
 
 def fact_detail(fact: Fact, mentions: Sequence[Mention] = ()) -> Content:
     """The fact in full; article text is shown literally."""
     head = [Content(fact.kind).stylize(KIND)]
-    if fact.negated:
-        head.append(Content(" · negated").stylize(KIND))
+    for q in fact.qualifiers:  # negated · conditional · hedged · future: words, not colours
+        head.append(Content(f" · {q}").stylize(KIND))
     head.append(Content(f" · {fact.method} {fact.confidence:.2f}").stylize(MUTED))
     lines: list[Content] = [join(head), Content(one_line(fact.statement))]
 
     def field(label: str, value: str) -> None:
         if value.strip():
-            lines.append(Content(f"{label:<6}").stylize(LABEL) + Content(one_line(value)))
+            lines.append(Content(f"{label:<5} ").stylize(LABEL) + Content(one_line(value)))
 
+    if fact.qualifiers:
+        field("qualified", fact.qualified_by)
     field("who", ", ".join(fact.who))
     if fact.object and fact.object not in fact.statement:  # quotes: the statement says it
         field("what", " ".join(p for p in (fact.predicate, fact.object) if p))
@@ -80,13 +75,16 @@ def fact_detail(fact: Fact, mentions: Sequence[Mention] = ()) -> Content:
 
 
 def fact_prompt(fact: Fact, width: int = 80) -> Content:
-    """Kind, the statement (cut to about two lines) and where it stands: date ¶n."""
+    """Kind, what qualifies it ("(conditional, future)"), the statement (cut to about two lines)
+    and where it stands: date ¶n."""
     ordinal = one_line(fact.evidence.passage_id.rpartition("#")[2])
-    where = " ".join(p for p in (one_line(fact.date or ""), f"¶{ordinal}") if p)
+    where = " ".join(p for p in (one_line(render_when(fact.when, fact.date)), f"¶{ordinal}") if p)
     room = max(20, 2 * max(20, width) - len(where) - 12)
+    qualifiers = f"({', '.join(fact.qualifiers)}) " if fact.qualifiers else ""
     return Content.assemble(
         (f"{fact.kind:<6} ", KIND),
-        one_line(fact.statement, min(room, STATEMENT_WIDTH)),
+        (qualifiers, KIND),
+        one_line(fact.statement, min(room - len(qualifiers), STATEMENT_WIDTH)),
         (f" · {where}", MUTED),
     )
 

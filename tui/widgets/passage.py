@@ -10,6 +10,7 @@ on screen, so long articles stay fast.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -41,6 +42,14 @@ if TYPE_CHECKING:
     from newsdesk.index.seam import Span as TextSpan
 
 _TOKEN = re.compile(r"\S+|\s+")
+# An article longer than this is shown in part: the passages around the one being read (wrapping
+# and marking run on the main thread, and a 10 MB article took minutes).
+MAX_SHOWN_CHARS = 200_000
+
+
+def _not_shown(n: int, where: str) -> str:
+    what = "passage" if n == 1 else "passages"
+    return f"… {n:,} {where} {what} not shown: the article is too long to show whole"
 
 
 def wrap(text: str, width: int) -> list[tuple[int, int]]:
@@ -76,15 +85,25 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
             if used and text[start:ts].strip():
                 add(start, ts)
             start, used = ts, 0
-            while w > width:  # a word longer than the line: cut it
+            if tok.isascii():  # one cell a character: cut at every width characters
+                while te - ts > width:
+                    lines.append((ts, ts + width))
+                    ts = start = ts + width
+                w = te - ts
+            while w > width:  # a word longer than the line: cut it, a line's worth at a time
                 cut, cells = ts, 0
-                while cut < te and cells + cell_len(text[cut]) <= width:
-                    cells += cell_len(text[cut])
+                while cut < te:
+                    c = cell_len(text[cut])
+                    if cells + c > width:
+                        break
+                    cells += c
                     cut += 1
-                cut = max(cut, ts + 1)
+                if cut == ts:  # one character wider than the line
+                    cells = cell_len(text[cut])
+                    cut += 1
                 lines.append((ts, cut))
                 ts = start = cut
-                w = cell_len(text[ts:te])
+                w -= cells  # (recounting the rest of the word on every line was quadratic)
             used = w
         add(start, stop)
     return lines
@@ -204,9 +223,9 @@ class PassageView(ScrollView, can_focus=True):
                 blocks.append(Block(self.message, 0, style=MUTED))
         else:
             blocks.append(Block(article.title or article.id, 0, style=TITLE))
-            meta = " · ".join(
-                p for p in (article.date or "undated", article.source, article.license) if p
-            )
+            captured = f"captured {article.captured[:10]}" if article.captured else ""
+            where = (article.date or "undated", article.source, article.license)
+            meta = " · ".join(p for p in (*where, article.url, captured, article.locator) if p)
             blocks.append(Block(meta, 0, style=MUTED))
             marks_all: list[Mark] = [mention_mark(m.start, m.end, m.type) for m in self.mentions]
             marks_all += [
@@ -214,15 +233,25 @@ class PassageView(ScrollView, can_focus=True):
             ]
             if self.evidence is not None:
                 marks_all.append(evidence_mark(self.evidence.start, self.evidence.end))
-            for p in self.passages:
+            # marks by start, so each passage finds its own by bisection (a long article has
+            # thousands of passages and mentions: a scan of every mark per passage froze the app)
+            marks_all.sort(key=lambda m: m.start)
+            starts = [m.start for m in marks_all]
+            longest = max((m.end - m.start for m in marks_all), default=0)
+            first, last = self._window()
+            if first > 0:
+                blocks.append(Block(_not_shown(first, "earlier"), 0, style=MUTED))
+            for p in self.passages[first:last]:
+                lo = bisect_left(starts, p.start - longest)
+                hi = bisect_left(starts, p.end)
                 inside = tuple(
                     attrs.evolve(m, start=m.start - p.start, end=m.end - p.start)
-                    for m in marks_all
-                    if m.start < p.end and m.end > p.start
+                    for m in marks_all[lo:hi]
+                    if m.end > p.start
                 )
                 blocks.append(
                     Block(
-                        p.text,
+                        p.text[:MAX_SHOWN_CHARS],
                         p.start,
                         inside,
                         label=f"¶{p.ordinal}",
@@ -230,6 +259,8 @@ class PassageView(ScrollView, can_focus=True):
                         passage_id=p.id,
                     )
                 )
+            if last < len(self.passages):
+                blocks.append(Block(_not_shown(len(self.passages) - last, "later"), 0, style=MUTED))
         self._blocks = blocks
         self._contents = []
         for b in blocks:
@@ -241,6 +272,34 @@ class PassageView(ScrollView, can_focus=True):
         self._gutter = (max(labels) + 2) if any(labels) else 0
         self._wrapped_for = -1
         self._rewrap()
+
+    def _window(self) -> tuple[int, int]:
+        """The passages shown, [first, last): all of them, or for a very long article those
+        around the selected passage (or the current hit, or the evidence) up to MAX_SHOWN_CHARS."""
+        passages = self.passages
+        total = sum(len(p.text) for p in passages)
+        if total <= MAX_SHOWN_CHARS:
+            return 0, len(passages)
+        focus = None
+        if self.current is not None and self.current < len(self.hits):
+            focus = self.hits[self.current].start
+        elif self.evidence is not None:
+            focus = self.evidence.start
+        centre = 0
+        for i, p in enumerate(passages):
+            here = p.id == self.selected if focus is None else p.start <= focus < p.end
+            if here:
+                centre = i
+                break
+        first, last, size = centre, centre + 1, len(passages[centre].text)
+        while size < MAX_SHOWN_CHARS and (first > 0 or last < len(passages)):
+            if first > 0:
+                first -= 1
+                size += len(passages[first].text)
+            if last < len(passages):
+                size += len(passages[last].text)
+                last += 1
+        return first, last
 
     def _rewrap(self) -> None:
         width = self.scrollable_content_region.width

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual import events
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from newsdesk.tui.history import History
 from newsdesk.tui.keymap import SEARCH_KEYS, bindings
 from newsdesk.tui.safe import one_line
+from newsdesk.tui.widgets.inert import InertInput
 from newsdesk.tui.widgets.marks import ERROR, MUTED, SUGGEST, TITLE
 
 
@@ -35,8 +37,10 @@ class TopBar(Widget):
         return left + Content(" " * gap) + right
 
 
-class SearchBox(Input):
-    """The query; up/down move through the history, backspace when empty drops a filter."""
+class SearchBox(InertInput):
+    """The query; up/down move through the history, backspace when empty drops a filter.
+
+    Whatever the value (typed, pasted, recalled from the history file), it is shown inert."""
 
     BINDINGS = bindings(SEARCH_KEYS)
 
@@ -53,6 +57,16 @@ class SearchBox(Input):
         self.history = history
         self.browsing = False
 
+    async def _on_key(self, event: events.Key) -> None:
+        """The slash never types: it selects the query, as it does from the panes (a new query
+        replaces it; the arrows edit it). A slash means nothing in a query."""
+        if event.key == "slash":
+            event.stop()
+            event.prevent_default()
+            self.select_all()
+            return
+        await super()._on_key(event)
+
     def action_history(self, step: int) -> None:
         value = self.history.move(step, self.value)
         if value is None:
@@ -60,7 +74,7 @@ class SearchBox(Input):
             return
         self.browsing = True
         self.value = value
-        self.cursor_position = len(value)
+        self.cursor_position = len(self.value)
 
     def action_delete_left(self) -> None:
         if not self.value and self.cursor_position == 0:
