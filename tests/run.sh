@@ -27,5 +27,5 @@ if [ -z "${NEWSDESK_SKIP_RELOADED:-}" ]; then
   .venv-reloaded/bin/python -m pip uninstall -q -y whoosh3
   pipq .venv-reloaded whoosh-reloaded==2.7.5
   .venv-reloaded/bin/python -c 'import whoosh; print("== pytest -m store with whoosh", whoosh.versionstring())'
-  .venv-reloaded/bin/python -m pytest -q -m store -p no:cacheprovider
+  .venv-reloaded/bin/python -m pytest -q -m "store and not opensearch" -p no:cacheprovider
 fi

@@ -291,7 +291,7 @@ class QueryTimes:
     segments: int | None = None
 
 
-def segment_count(index_dir: Path) -> int | None:
+def segment_count(index_dir: Path | str) -> int | None:
     from whoosh import index as windex
 
     try:
@@ -302,7 +302,7 @@ def segment_count(index_dir: Path) -> int | None:
 
 
 def time_queries(
-    index_dir: Path,
+    index_dir: Path | str,
     queries: Sequence[str],
     limit: int = LIMIT,
     warmup: Sequence[str] = ("market",),
