@@ -359,7 +359,7 @@ class WhooshReader(Reader):
         if request.facets:  # the facet pass counts the hits too: no separate count
             total, facet_rows = self._facets(run_q, run_flt, request, seen)
         else:
-            total = len(results)
+            total = self._count(results, offset + limit, run_q, run_flt, mask)
         if time.monotonic() > deadline:
             return SearchResult(request, error=self._too_long())
         suggestion = None
@@ -422,6 +422,27 @@ class WhooshReader(Reader):
     def highlights(self, text: str, terms: dict[str, frozenset[str]]) -> list[Span]:
         """Hit spans in any text (a passage shown in full) of a result's query terms."""
         return spans_for(text, terms)
+
+    def _count(
+        self,
+        results: Any,
+        asked: int,
+        q: wq.Query,
+        flt: wq.Query | set[int] | None,
+        mask: frozenset[int],
+    ) -> int:
+        """The exact number of matching passages: Whoosh's ``len(results)`` of a limited search
+        is counted without the filter and the hidden passages, so it can be off either way."""
+        if results.scored_length() < asked:  # every match was collected
+            return int(results.scored_length())
+        s = self._searcher("passages")
+        allow = flt if isinstance(flt, set) else None
+        full = wq.And([q, flt]) if isinstance(flt, wq.Query) else q
+        n = 0
+        for d in s.docs_for_query(full):
+            if (allow is None or d in allow) and d not in mask:
+                n += 1
+        return n
 
     def _facets(
         self,
