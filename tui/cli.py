@@ -396,6 +396,9 @@ def ensure_index(index_dir: Path) -> None:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    from newsdesk.tui.served import end_with_server
+
+    end_with_server()  # a browser session's app (under serve) never outlives its server
     index_dir = _index_dir(args)
     ensure_index(index_dir)
     from newsdesk.tui.app import run

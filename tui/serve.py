@@ -29,6 +29,7 @@ import contextlib
 import hmac
 import ipaddress
 import logging
+import os
 import secrets
 import shlex
 import signal
@@ -43,7 +44,7 @@ from aiohttp import web
 from textual_serve.server import Server, to_int
 
 from newsdesk.tui.safe import one_line
-from newsdesk.tui.served import EXPORT_DIR_ENV, EXPORT_FOLDER, SERVE_ENV
+from newsdesk.tui.served import EXPORT_DIR_ENV, EXPORT_FOLDER, SERVE_ENV, SERVER_PID_ENV
 
 MAX_SESSIONS = 4
 COOKIE = "newsdesk-token-{port}"  # cookies ignore the port: one name per served port
@@ -55,7 +56,10 @@ def app_command(index: Path | str, export_dir: Path) -> str:
     """The shell command that runs the app on an index (a folder, or a cluster's URL) under
     serve: every value quoted."""
     argv = [sys.executable, "-m", "newsdesk.tui.cli", "open", f"--index={index}"]
-    env = f"{SERVE_ENV}=1 {EXPORT_DIR_ENV}={shlex.quote(str(export_dir))}"
+    env = (
+        f"{SERVE_ENV}=1 {EXPORT_DIR_ENV}={shlex.quote(str(export_dir))} "
+        f"{SERVER_PID_ENV}={os.getpid()}"
+    )
     return f"{env} exec {shlex.join(argv)}"
 
 

@@ -13,11 +13,16 @@ This module is light (no aiohttp, no textual-serve): the app imports it.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import signal
+import sys
 from pathlib import Path
 
 SERVE_ENV = "NEWSDESK_SERVE"
 EXPORT_DIR_ENV = "NEWSDESK_EXPORT_DIR"
+SERVER_PID_ENV = "NEWSDESK_SERVER_PID"
 EXPORT_FOLDER = "newsdesk-exports"
 
 
@@ -28,6 +33,22 @@ class NotAllowed(Exception):
 def served() -> bool:
     """Whether this app runs under `newsdesk serve`."""
     return os.environ.get(SERVE_ENV) == "1"
+
+
+def end_with_server() -> None:
+    """A served app ends when its server does, however the server ends (Linux): the server
+    runs it directly (``exec``), so it asks for SIGTERM when its parent dies, and exits now if
+    the server is already gone. Before, a server killed with a session open left its app
+    running for good."""
+    server = os.environ.get(SERVER_PID_ENV, "")
+    if not served() or not server.isdigit():
+        return
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != int(server):
+        os._exit(0)
 
 
 def export_dir() -> Path:
