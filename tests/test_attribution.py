@@ -241,3 +241,220 @@ def test_a_cue_with_a_physical_sense_needs_a_speaker_and_an_object(
         "The storm blasted the coast with winds of 120 miles an hour.",
     )
     assert not [f for f in facts if f.kind == "REPORT" and f.predicate in ("hail", "blast")]
+
+
+# --- common-noun, descriptive and joint speakers (issue 12, second round) -----------------------
+
+
+@pytest.mark.nlp
+def test_a_common_noun_source_is_its_own_phrase_not_a_bank_named_before(
+    nlp: Any,  # noqa: F811
+) -> None:
+    facts = parse(
+        nlp,
+        "Harbor Savings Bank reported a loss on Tuesday.\n\n"
+        "Bank industry sources say mergers will speed up as interest rates fall.",
+    )
+    (r,) = about(facts, "mergers will speed up", "REPORT")
+    assert r.who[0].casefold() == "bank industry sources"
+    assert "Harbor Savings Bank" not in r.who
+
+
+@pytest.mark.nlp
+def test_a_place_describing_a_speaker_is_not_the_speaker(nlp: Any) -> None:  # noqa: F811
+    facts = parse(
+        nlp,
+        "Norway's largest insurer said it would stop selling the policies next year.\n\n"
+        "The Belgian government said the border would stay open.",
+    )
+    (r,) = about(facts, "stop selling", "REPORT")
+    assert r.who == ("Norway's largest insurer",)
+    (g,) = about(facts, "border would stay open", "REPORT")
+    assert g.who[0] == "Belgium"  # a state's own organ speaks for it
+
+
+@pytest.mark.nlp
+def test_a_parenthetical_speaker_reports_the_clause_around_it(nlp: Any) -> None:  # noqa: F811
+    facts = parse(
+        nlp,
+        "The hardest case, Maria Lopez said, would be the northern district.\n\n"
+        "Trading in the shares was halted, an exchange spokesman said.",
+    )
+    (r,) = about(facts, "northern district")
+    assert (r.kind, r.who[0], r.predicate) == ("REPORT", "Maria Lopez", "say")
+    (h,) = about(facts, "was halted")
+    assert (h.kind, h.who[0]) == ("REPORT", "an exchange spokesman")
+
+
+@pytest.mark.nlp
+def test_replied_and_a_participle_saying_report_what_follows(nlp: Any) -> None:  # noqa: F811
+    facts = parse(
+        nlp,
+        "Jan Novak replied that the harvest had failed in three provinces.\n\n"
+        "The report was sharply critical of the subsidy, saying farm prices are double the "
+        "regional average.",
+    )
+    (r,) = about(facts, "harvest had failed", "REPORT")
+    assert (r.who[0], r.predicate) == ("Jan Novak", "reply")
+    (s,) = about(facts, "double the", "REPORT")
+    assert s.who[0] == "the report"
+
+
+@pytest.mark.nlp
+def test_every_agent_of_a_participle_is_an_actor(nlp: Any) -> None:  # noqa: F811
+    facts = parse(
+        nlp,
+        "The complaint, filed by Acme Foods, Baker Mills and Carter Dairy, asks the court to "
+        "block the merger.",
+    )
+    (e,) = [f for f in about(facts, "filed by") if f.predicate == "file"]
+    assert {"Acme Foods", "Baker Mills", "Carter Dairy"} <= set(e.who)
+
+
+@pytest.mark.nlp
+def test_which_after_a_person_stands_for_the_organisation(nlp: Any) -> None:  # noqa: F811
+    facts = parse(
+        nlp,
+        "Jane Doe, the chief executive of Acme Motors, which filed for bankruptcy on Monday, "
+        "outlined a plan to reopen two plants.",
+    )
+    (f,) = [f for f in facts if f.predicate == "file"]
+    assert f.who[0] == "Acme Motors"
+    assert "Jane Doe" not in f.who
+
+
+@pytest.mark.nlp
+def test_a_subject_parsed_as_an_apposition_is_the_main_verbs_subject(
+    nlp: Any,  # noqa: F811
+) -> None:
+    facts = parse(
+        nlp,
+        "At a press conference at 14:00 GMT, June 3rd, Jane Doe, the chief executive of Acme "
+        "Motors, which filed for bankruptcy earlier today, outlined a plan to reopen two plants.",
+    )
+    (o,) = [f for f in facts if f.predicate == "outline"]
+    assert o.who[0] == "Jane Doe"
+    (f,) = [f for f in facts if f.predicate == "file"]
+    assert f.who[0] == "Acme Motors"
+
+
+@pytest.mark.nlp
+def test_the_firm_is_the_organisation_described_as_a_firm(nlp: Any) -> None:  # noqa: F811
+    facts = parse(
+        nlp,
+        "Kappa Holdings bought two stores in Lyon. Sales figures were published on Monday by "
+        "Zenith Analytics, a market research firm.\n\n"
+        "The firm said it had counted 4 million shoppers at Kappa Holdings stores in May.",
+    )
+    (r,) = about(facts, "4 million shoppers", "REPORT")
+    assert r.who[0] == "Zenith Analytics"
+    assert "Kappa Holdings" not in r.who
+
+
+INTERVIEW = (
+    "The Daily Courier interviewed novelist Maria Lopez about her new book.\n\n"
+    "{q1}\n\n"
+    "I started it ten years ago in a small flat in Porto, and I rewrote it four times.\n\n"
+    "{q2}\n\n"
+    "Readers are hungrier than ever for long stories, and publishers have noticed it.\n\n"
+    "File photo of a bookshop in Porto."
+)
+
+
+@pytest.mark.nlp
+def test_the_answers_of_an_interview_are_the_interviewees_words(nlp: Any) -> None:  # noqa: F811
+    facts = parse(
+        nlp,
+        INTERVIEW.format(
+            q1="When did you start writing the book?", q2="Is the novel still alive today?"
+        ),
+    )
+    for key in ("rewrote it four times", "hungrier than ever"):
+        (q,) = about(facts, key, "QUOTE")
+        assert q.who == ("Maria Lopez",)
+    assert not about(facts, "File photo", "QUOTE")  # a caption is nobody's words
+    assert not [f for f in facts if "When did you start" in f.statement]
+
+
+@pytest.mark.nlp
+def test_without_an_interviewee_named_answers_are_nobodys_words(nlp: Any) -> None:  # noqa: F811
+    text = INTERVIEW.format(
+        q1="When did you start writing the book?", q2="Is the novel still alive today?"
+    ).replace("The Daily Courier interviewed novelist Maria Lopez", "Maria Lopez wrote a book")
+    facts = parse(nlp, text)
+    assert not [f for f in facts if f.kind == "QUOTE"]
+
+
+@pytest.mark.nlp
+def test_every_party_apposed_to_a_common_noun_speaks(nlp: Any) -> None:  # noqa: F811
+    facts = parse(
+        nlp,
+        "The plaintiffs, Acme Foods and Baker Mills, said the rule had cost them buyers.\n\n"
+        "Finance officials from Japan and Germany said they would meet again in Paris.",
+    )
+    (r,) = about(facts, "cost them buyers", "REPORT")
+    assert {"Acme Foods", "Baker Mills"} <= set(r.who[:2])
+    (o,) = about(facts, "meet again", "REPORT")
+    assert o.who[0] == "finance officials from Japan and Germany"
+
+
+@pytest.mark.nlp
+def test_an_unnamed_subject_never_hands_the_action_to_its_object(
+    nlp: Any,  # noqa: F811
+) -> None:
+    facts = parse(
+        nlp,
+        "The trade minister, who met Carla Ruiz in Madrid on Monday, said tariffs would be "
+        "lifted.\n\n"
+        "Parliament passed a law on Tuesday that lets small firms list their shares.",
+    )
+    (m,) = [f for f in facts if f.predicate == "meet"]
+    assert m.who[0] == "the trade minister"  # not Carla Ruiz, whom the minister met
+    (p,) = [f for f in facts if f.predicate == "pass"]
+    assert p.who[0].casefold() == "parliament"
+
+
+@pytest.mark.nlp
+def test_they_in_an_aside_are_the_people_last_named_as_a_subject(
+    nlp: Any,  # noqa: F811
+) -> None:
+    facts = parse(
+        nlp,
+        "Industry analysts have praised the new phone.\n\n"
+        "Several of its features are new, but, they point out, Vertex Mobile is expected to "
+        "ship similar ones next year.",
+    )
+    (r,) = about(facts, "ship similar ones", "REPORT")
+    assert r.who[0] == "industry analysts"
+    assert r.future  # what they point out is still ahead
+
+
+@pytest.mark.nlp
+def test_examples_such_as_a_named_source_are_the_speakers(nlp: Any) -> None:  # noqa: F811
+    facts = parse(
+        nlp,
+        "Still, consumer groups such as Fair Price Watch suggest waiting for the first update "
+        "before buying.\n\n"
+        "Banks such as Orion Bank and Delta Trust said the rules were too strict.",
+    )
+    (r,) = about(facts, "waiting for the first update")
+    assert (r.kind, r.who[0]) == ("REPORT", "Fair Price Watch")
+    (b,) = about(facts, "too strict", "REPORT")
+    assert b.who[:2] == ("Orion Bank", "Delta Trust")
+
+
+@pytest.mark.nlp
+def test_a_letter_printed_after_a_colon_is_its_writers_words(nlp: Any) -> None:  # noqa: F811
+    facts = parse(
+        nlp,
+        "Dr. Alan Price, a surgeon at Mercy Hospital, said recovery could take months.\n\n"
+        "On its website, Orion Motors published the text of Maria Lopez's letter, which reads: "
+        "Dear colleagues, I have decided to step down as chair at the end of the year.\n\n"
+        "I will stay on the board and help my successor in every way I can.\n\n"
+        "The company's shares fell 3 percent on the news.",
+    )
+    (q,) = about(facts, "step down as chair", "QUOTE")
+    assert q.who == ("Maria Lopez",)
+    (s,) = about(facts, "help my successor", "QUOTE")
+    assert s.who == ("Maria Lopez",)
+    assert not about(facts, "shares fell", "QUOTE")  # narration again

@@ -10,12 +10,23 @@ Pipeline for one article (spaCy mode):
    with that role, the role's words no entity); types from the sentence (storms, summits,
    "the X malware", "posted on X", coordinated names); gazetteer places the model missed (spaCy's
    PhraseMatcher), "the town of X", and possessive-place nominal organisations ("South Korea's
-   presidential office");
+   presidential office"). Kinds of words type a span whatever the model said: job titles, staff
+   and fields of study are no organisation ("the Operations Engineer", "Senior Plant
+   Management", "Economics"; a ministry's portfolio belongs to the role: "Economics Minister");
+   event words ("Jubilee", "Carnival of ...", "Paralympic"), facilities and coasts ("Power
+   Station", "East Coast"), versions ("Windows XP"), what only a company owns ("Cisco's
+   shareholders", "Ryanair shares"), acronyms the gazetteer does not know as places; "and" in
+   another language inside a bank's name ("Yapi ve Kredi Bankasi"), a compass word cut from its
+   place ("South-east" + "Asia"), "the merger of A and B" cut in two, a company's product after
+   its possessive ("Apple Computer's Mac OS");
 2. ``canonical``: each span alone -> (name, type) with gazetteers (countries, codes, demonyms,
    cities, states, regions, known organisations), titles stripped from people, junk dropped;
-3. article context: acronyms defined in the text ("Federal Bureau of Investigation (FBI)") or
-   matching an organisation's initials, later short mentions of people ("Neuberger"), short
-   forms of longer organisation names ("Air Force"), definite back-references ("the office");
+3. article context: acronyms defined in the text ("Federal Bureau of Investigation (FBI)"),
+   stock tickers after a name ("General Motors Corp <GM>"), acronyms matching an organisation's
+   initials (its legal form left out), later short mentions of people ("Neuberger"), short
+   forms of longer organisation names ("Air Force"; "Drexel" tagged PERSON after "Drexel
+   Burnham Lambert Inc"), of facilities ("Peach Bottom"), definite back-references ("the
+   office");
 4. types by vote (gazetteer knowledge wins), low-confidence organisations demoted, ids made.
 
 Types are PERSON, ORG, PLACE and MISC; dates, times, money, quantities and numbers are left to

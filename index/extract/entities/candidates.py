@@ -23,9 +23,17 @@ from newsdesk.index.extract.entities.spans import (
 )
 from newsdesk.index.extract.entities.words import (
     BACKREF_HEADS,
+    CORPORATE_SUFFIXES,
     DETERMINERS,
+    EVENT_HEADS,
+    FIELD_NOUNS,
+    FOREIGN_CONNECTORS,
+    FUNCTION_WORDS,
     INDEX_WORDS,
+    JOB_NOUNS,
     LABEL_TYPE,
+    LEGAL_SUFFIXES,
+    MORE_EVENT_HEADS,
     NOMINAL_ORG_HEADS,
     ORG_HEADS,
     PERSON_TITLES,
@@ -53,7 +61,7 @@ def _merged_ents(doc: Doc) -> list[tuple[int, int, str]]:
     Southern District' + 'of' + 'New York'; 'Port Authority of New York' + 'and New Jersey'; 'Paris'
     + '2024' + 'Olympic Games' one event; and "Treasury Department's Office of Foreign Assets
     Control" split into the two organisations."""
-    ents = [(e.start, e.end, e.label_) for e in doc.ents]
+    ents = _foreign_joins(doc, [(e.start, e.end, e.label_) for e in doc.ents])
     out: list[tuple[int, int, str]] = []
     for s, e, label in ents:
         if out:
@@ -75,6 +83,26 @@ def _merged_ents(doc: Doc) -> list[tuple[int, int, str]]:
                 and doc[pe - 1].is_title
             ):
                 out[-1] = (ps, e, plabel)
+                continue
+            # "South-east" + "Asia", "North" + "Africa": a compass word cut from its place
+            if (
+                pe == s
+                and plabel in ("GPE", "LOC")
+                and label in ("GPE", "LOC")
+                and doc[pe - 1].whitespace_
+                and all(t.lower_ in _COMPASS or t.text == "-" for t in doc[ps:pe])
+            ):
+                out[-1] = (ps, e, label)
+                continue
+            # "Eureka Springs Cavalcade" + "of" + "Magic", "the Summit" + "of the" + "Americas"
+            if (
+                plabel in (*_NAMED, "PERSON", "EVENT", "NORP")
+                and label in (*_NAMED, "PERSON", "EVENT", "NORP")
+                and between in (["of"], ["of", "the"])
+                and doc[pe - 1].lower_ in _EVENT_HEADS
+                and doc[pe - 1].is_title
+            ):
+                out[-1] = (ps, e, "EVENT")
                 continue
             # "Port Authority of New York" + "and" + "New Jersey"
             if (
@@ -121,6 +149,35 @@ def _merged_ents(doc: Doc) -> list[tuple[int, int, str]]:
 
 
 _HEADS = ORG_HEADS | PLACE_NOUNS | {"administration", "authority"}
+_EVENT_HEADS = EVENT_HEADS | MORE_EVENT_HEADS
+_COMPASS = frozenset(
+    """north south east west northern southern eastern western central north-east north-west
+    south-east south-west northeast northwest southeast southwest the""".split()
+)
+
+
+def _foreign_joins(doc: Doc, ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """ "Yapi" + "ve" + "Kredi Bankasi (AS)": a name, "and" in another language and capitalised
+    words ending with an organisation's head or legal form are one organisation, whatever the
+    model tagged of them."""
+    n = len(doc)
+    for s, e, label in ents:
+        if label not in _NAMED + ("PERSON", "PRODUCT", "NORP") or e + 1 >= n:
+            continue
+        if doc[e].lower_ not in FOREIGN_CONNECTORS or not doc[e].is_lower:
+            continue
+        end = -1
+        for i in range(e + 1, min(e + 7, n)):
+            t = doc[i]
+            if not t.text[:1].isupper() or not t.is_alpha:
+                break
+            if t.lower_ in ORG_HEADS or t.lower_ in LEGAL_SUFFIXES:
+                end = i + 1
+        if end < 0:
+            continue
+        kept = [x for x in ents if x[1] <= s or x[0] >= end]
+        return _foreign_joins(doc, sorted([*kept, (s, end, "ORG")]))  # each join reaches further
+    return ents
 
 
 def _ends_of_place(doc: Doc, s: int, e: int) -> bool:
@@ -153,6 +210,15 @@ def _repair(doc: Doc, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
             right = [t.lower_ for t in doc[k + 1 : e]]
             if any(w in _HEADS for w in left) and any(w in _HEADS for w in right):
                 return [(s, k + 1, "ORG"), (k + 1, e, "ORG")]
+            # "Apple Computer's Mac OS", "Northwind Corp's Quasar": a company's product
+            if (
+                left
+                and left[-1] in CORPORATE_SUFFIXES
+                and right
+                and not any(w in _HEADS for w in right)
+                and doc[k + 1].text[:1].isupper()
+            ):
+                return [(s, k + 1, "ORG"), (k + 1, e, "PRODUCT")]
     return [(s, e, label)]
 
 
@@ -187,8 +253,59 @@ def _ner_candidates(doc: Doc) -> list[_Cand]:
     return out
 
 
+_STAFF = frozenset("management leadership staff personnel workforce".split())
+_SENIORITY = frozenset("senior top middle upper junior".split())
+_TWO_PARTY_NOUNS = frozenset(
+    "merger combination deal tie-up partnership alliance venture talks rivalry feud".split()
+)
+
+
+def _two_parties(doc: Doc, start: int, end: int) -> int | None:
+    """Where to cut "Kroger and Albertsons" tagged as one organisation when the sentence speaks
+    of two parties: "the merger of A and B", "between A and B". None when the span is one name
+    ("Marks and Spencer" alone, "Bureau of Alcohol and Firearms")."""
+    words = [t.lower_ for t in doc[start:end]]
+    if words.count("and") != 1 or any(w in _HEADS or w in FUNCTION_WORDS - {"and"} for w in words):
+        return None
+    k = start + words.index("and")
+    if k == start or k + 1 >= end or not doc[k + 1].text[:1].isupper():
+        return None
+    root = doc[start:end].root
+    prep = root.head if root.dep_ == "pobj" else None
+    if prep is None:
+        return None
+    if prep.lower_ == "between" or (
+        prep.lower_ == "of" and prep.head.lemma_.lower() in _TWO_PARTY_NOUNS
+    ):
+        return k
+    return None
+
+
 def _span_candidates(doc: Doc, start: int, ent_end: int, label: str) -> list[_Cand]:
     out: list[_Cand] = []
+    if label == "ORG":
+        caps = [t.lower_ for t in doc[start:ent_end] if t.text[:1].isupper()]
+        joined = {t.text for t in doc[start:ent_end]}
+        if (
+            caps
+            and (len(caps) <= 2 or "/" in joined)
+            and not joined & {"&", "of", "and"}
+            and caps[-1] in FIELD_NOUNS
+            and not any(w in _HEADS for w in caps)
+            and gaz.org(doc[start:ent_end].text) is None
+        ):
+            return out  # "Educational / Counseling Psychology": fields of study
+        if (
+            doc[ent_end - 1].lower_ in _STAFF
+            and doc[ent_end - 1].is_title
+            and any(t.lower_ in _SENIORITY for t in doc[max(start - 1, 0) : ent_end])
+        ):
+            return out  # "Senior Plant Management", "top Company Leadership": staff
+        cut = _two_parties(doc, start, ent_end)
+        if cut is not None:
+            return _span_candidates(doc, start, cut, label) + _span_candidates(
+                doc, cut + 1, ent_end, label
+            )
     end = _extend(doc, start, ent_end, label)
     # "the Shanghai Index", "Hong Kong Police": a place name starting a longer name
     if (
@@ -232,6 +349,21 @@ def _span_candidates(doc: Doc, start: int, ent_end: int, label: str) -> list[_Ca
         and not _is_acronym(doc[start].text)
     ):
         return out
+    # "Superintendent of the Quality Division", "Director of the Census Bureau" tagged as one
+    # organisation: the role is no part of it
+    if label == "ORG" and end - start >= 3:
+        k = start
+        while k < end and doc[k].lower_ in DETERMINERS:
+            k += 1
+        if (
+            k + 2 < end
+            and doc[k].is_title
+            and doc[k].lower_ in JOB_NOUNS
+            and doc[k + 1].lower_ in ("of", "for")
+        ):
+            start = k + 2
+            if doc[start].lower_ == "the" and start + 1 < end:
+                start += 1
     # "the NASDAQ index", "the MICEX index": a market index
     if label == "ORG" and end < len(doc) and doc[end].lower_ in INDEX_WORDS:
         force = "MISC"

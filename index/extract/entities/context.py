@@ -13,11 +13,19 @@ import attrs
 
 from newsdesk.index.extract import gazetteer as gaz
 from newsdesk.index.extract.entities.words import (
+    COMPANY_COMPOUND_NOUNS,
+    COMPANY_NOUNS,
     EVENT_HEADS,
+    EVENT_WORDS,
+    FACILITY_HEADS,
     KIND_NOUNS,
+    LEGAL_SUFFIXES,
     MEETING_HEADS,
     MEETING_PREPS,
+    MORE_EVENT_HEADS,
     PLACE_NOUNS,
+    PLANT_HEADS,
+    PLANT_WORDS,
     PLATFORM_WORDS,
     STORM_WORDS,
 )
@@ -30,7 +38,14 @@ NEVER_ORG = frozenset(
     "malware ransomware virus trojan botnet worm spyware backdoor storm hurricane cyclone typhoon".split()
 )
 MEETING_VERBS = frozenset("open close end begin start hold host attend conclude wrap".split())
+_GOING = frozenset("be go travel head fly come return".split())
 _MODEL_NO = re.compile(r"(?=.*[A-Za-z])(?=.*\d)[A-Za-z\d.\-]+$")
+_VERSION = re.compile(r"[A-Z]{2,3}$")  # "Windows XP", "Mac OS": a version or edition
+_ROMAN_NO = re.compile(r"[IVX]+$")  # "Henry VIII", "John Paul II": a person's number
+_EVENTS = EVENT_HEADS | MORE_EVENT_HEADS
+# Nouns a person may have too ("Smith's customers" is rare, "Paris passengers" is not): they
+# make only a span tagged PERSON an organisation.
+_PERSON_COMPANY_NOUNS = frozenset("customer customers passenger passengers flights".split())
 
 
 @attrs.frozen
@@ -83,14 +98,43 @@ def context_type(doc: Doc, start: int, end: int, label: str) -> Retype | None:
         if s > 0 and doc[s - 1].lower_ == "tropical":
             s -= 1
         return Retype("MISC", s)
-    if _cap(last) and end - start >= 2 and last.lower_ in EVENT_HEADS:
+    if (
+        _cap(last)
+        and (end - start >= 2 or label in ("PERSON", "GPE", "LOC"))
+        and (last.lower_ in _EVENTS or last.lower_.endswith("fest"))
+    ):
+        return Retype("MISC", start)  # "G20 Summit", "Magic Jubilee", "Jubilee" tagged PERSON
+    if last.lower_ in EVENT_WORDS:  # "the Paralympics", "the Olympic movement"
         return Retype("MISC", start)
+    for k in range(start + 1, end - 1):  # "the Winter Carnival of Magic", "Festival of Lights"
+        if doc[k].lower_ in _EVENTS and _cap(doc[k]) and doc[k + 1].lower_ == "of":
+            return Retype("MISC", start)
+    if label in ("ORG", "GPE", "LOC", "PERSON") and _cap(last) and end - start >= 2:
+        words = {t.lower_ for t in doc[start : end - 1]}
+        if last.lower_ in FACILITY_HEADS or (last.lower_ in PLANT_HEADS and words & PLANT_WORDS):
+            return Retype("PLACE", start)  # "the East Coast", "Milbury Atomic Power Station"
+    if label in ("GPE", "LOC") and _unknown_place(doc, start, end):
+        return Retype("ORG", start)
     if _cap(last) and last.lower_ in MEETING_HEADS and _at_meeting(doc, start, end):
         return Retype("MISC", start)
     if end - start >= 2 and _MODEL_NO.match(last.text) and not first.like_num:
         return Retype("MISC", start)  # "Volkswagen ID.4", "Galaxy S24"
     if label in ("PERSON", "GPE", "LOC") and _MODEL_NO.match(last.text):
         return Retype("MISC", start)  # "IE6" is no place, "R2-D2" no person
+    if (
+        label in ("GPE", "LOC", "FAC", "PERSON")
+        and end - start >= 2
+        and _VERSION.match(last.text)
+        and not _ROMAN_NO.match(last.text)
+        and last.lower_ not in LEGAL_SUFFIXES
+        and gaz.place(doc[start:end].text) is None
+        and gaz.place(last.text) is None
+    ):
+        return Retype("MISC", start)  # "Windows XP" is no place, "Mac OS" no person
+    if label in ("PERSON", "GPE", "LOC", "FAC", "NORP", "PRODUCT") and _owns_company_noun(
+        doc, start, end, label
+    ):
+        return Retype("ORG", start)  # "Cisco's shares", "Ryanair passengers", "Twitter users"
     if label == "PERSON" and end - start >= 2 and _cap(last) and last.lower_ in PLACE_NOUNS:
         return Retype("PLACE", start)  # "Rakhine State"
     noun = _noun_of(doc, start, end)
@@ -110,6 +154,38 @@ def context_type(doc: Doc, start: int, end: int, label: str) -> Retype | None:
     return None
 
 
+def _owns_company_noun(doc: Doc, start: int, end: int, label: str) -> bool:
+    """The span owns or modifies a noun only a company has: "Cisco's shares", "the Ryanair
+    passengers", "Twitter users"; not a place or nationality of the gazetteer."""
+    root = doc[start:end].root
+    head = root.head
+    if root.dep_ not in ("poss", "compound") or head.i < end or not head.is_lower:
+        return False
+    word = head.lower_
+    if root.dep_ == "poss":
+        if word not in COMPANY_NOUNS:
+            return False
+    elif word not in COMPANY_COMPOUND_NOUNS and not (
+        label == "PERSON" and word in _PERSON_COMPANY_NOUNS
+    ):
+        return False
+    text = doc[start:end].text
+    return gaz.place(text) is None and gaz.demonym(text) is None
+
+
+def _unknown_place(doc: Doc, start: int, end: int) -> bool:
+    """A span tagged as a place that the gazetteer does not know and the sentence says is an
+    organisation: an acronym of three letters or more ("the TAOM in Dallas"; places written so
+    are in the gazetteer), or the source of a figure ("according to Quantcast")."""
+    text = doc[start:end].text
+    if gaz.place(text) is not None or gaz.demonym(text) is not None:
+        return False
+    if end - start == 1 and text.isalpha() and text.isupper() and len(text) >= 3:
+        return gaz.iso_country(text) is None
+    root = doc[start:end].root
+    return root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according"
+
+
 def _at_meeting(doc: Doc, start: int, end: int) -> bool:
     """ "at / during / ahead of / on the sidelines of the X Conference", "the X Forum opened"."""
     root = doc[start:end].root
@@ -118,6 +194,8 @@ def _at_meeting(doc: Doc, start: int, end: int) -> bool:
         return True
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in MEETING_PREPS:
         return True
+    if root.dep_ == "pobj" and head.lower_ == "to" and head.head.lemma_.lower() in _GOING:
+        return True  # "I have been to the X Convention", "delegates travelled to the X Forum"
     if root.dep_ in ("dobj", "nsubj", "nsubjpass") and head.lemma_.lower() in MEETING_VERBS:
         return True
     return False

@@ -33,11 +33,22 @@ from newsdesk.index.extract.entities.names import (
     group_key,
 )
 from newsdesk.index.extract.entities.spans import _TEXTS, _Cand
-from newsdesk.index.extract.entities.words import CORPORATE_SUFFIXES, ORG_HEADS, TIE_ORDER
+from newsdesk.index.extract.entities.words import (
+    CORPORATE_SUFFIXES,
+    FACILITY_HEADS,
+    FIELD_NOUNS,
+    JOB_NOUNS,
+    LEGAL_SUFFIXES,
+    ORG_HEADS,
+    PLANT_HEADS,
+    TIE_ORDER,
+)
 from newsdesk.index.model import Analysis, Article, Entity, Mention, Passage
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
+
+_FACILITY_ENDS = FACILITY_HEADS | PLANT_HEADS
 
 # ---------------------------------------------------------------------------------------------
 # Article context
@@ -55,6 +66,11 @@ def _acronym_definitions(text: str, cands: list[_Cand]) -> dict[str, _Cand]:
         letters = _acronym_letters(acr)
         if _initials_fit(letters, long.alias):
             out.setdefault(acr, long)
+    # a stock ticker after a company's name ("General Motors Corp <GM>"): whatever its letters
+    for m in re.finditer(r" ?<([A-Z][A-Z.]{0,7})>", text):
+        long = ends.get(m.start())
+        if long is not None and long.type == "ORG":
+            out.setdefault(m.group(1), long)
     return out
 
 
@@ -65,10 +81,19 @@ def _initials_fit(letters: str, name: str) -> bool:
         return False
     tail = _tail_initials(name)
     return (
-        letters in (_initials(name, False), _initials(name, True))
+        letters
+        in (_initials(name, False), _initials(name, True), _initials(_unsuffixed(name), False))
         or (_subsequence(letters, _initials(name, True)) and letters[0] == name[:1].upper())
         or (len(letters) >= 3 and tail.startswith(letters))
     )
+
+
+def _unsuffixed(name: str) -> str:
+    """A company's name without its legal form: 'General Motors Corp' -> 'General Motors'."""
+    words = name.split()
+    while len(words) > 1 and words[-1].casefold().strip(",") in LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
 
 
 def _tail_initials(name: str) -> str:
@@ -106,14 +131,46 @@ def _resolve(text: str, cands: list[_Cand]) -> list[_Cand]:
             lf.key: lf
             for lf in longs
             if letters
-            in (_initials(lf.name, False), _initials(lf.name, True), _tail_initials(lf.name))
+            in (
+                _initials(lf.name, False),
+                _initials(lf.name, True),
+                _tail_initials(lf.name),
+                _initials(_unsuffixed(lf.name), False),
+            )
         }
         if len(fits) == 1:
             lf = next(iter(fits.values()))
             c.name, c.type, c.key = lf.name, lf.type, lf.key
     _resolve_people(cands)
     _resolve_short_orgs(cands)
+    _resolve_short_facilities(cands)
     return cands
+
+
+def _resolve_short_facilities(cands: list[_Cand]) -> None:
+    """'Milbury' after 'Milbury Atomic Power Station': the one facility named in the article
+    that starts with a name the gazetteer does not know."""
+    facilities = {
+        c.key: c
+        for c in cands
+        if c.type == "PLACE"
+        and c.strong
+        and c.source == "ner"
+        and " " in c.key
+        and c.key.rsplit(" ", 1)[1] in _FACILITY_ENDS
+    }
+    if not facilities:
+        return
+    firsts = {k.split()[0] for k in facilities}
+    for c in cands:
+        if c.type not in ("PLACE", "ORG") or c.strong or c.key in facilities:
+            continue
+        mine = _straight(c.name).casefold().split()
+        if not mine or mine[0] not in firsts or gaz.place(c.alias) is not None:
+            continue
+        fits = [f for k, f in facilities.items() if k.split()[: len(mine)] == mine]
+        if len(fits) == 1 and len(fits[0].key.split()) > len(mine):
+            c.name, c.key, c.type = fits[0].name, fits[0].key, "PLACE"
 
 
 def _resolve_people(cands: list[_Cand]) -> None:
@@ -205,12 +262,15 @@ def _resolve_short_orgs(cands: list[_Cand]) -> None:
         if c.type == "ORG" and len(ws) > 1 and ws[-1] in CORPORATE_SUFFIXES:
             longer[ws[0]].add(c.key)
     for c in cands:
-        if c.type != "ORG" or " " in c.name.strip() or (c.strong and c.source != "ner"):
-            continue
+        if c.type not in ("ORG", "PERSON", "PLACE") or " " in c.name.strip() or c.strong:
+            if not (c.type == "ORG" and c.source == "ner" and " " not in c.name.strip()):
+                continue
         keys = longer.get(_org_words(c.name)[0] if c.name.strip() else "", set())
         if len(keys) == 1 and not gaz.place(c.alias) and not _is_acronym(c.alias):
+            # "Drexel" (tagged PERSON) after "Drexel Burnham Lambert Inc": its short name, the
+            # people's surnames having been resolved before
             target = names.get(next(iter(keys))) or next(x for x in cands if x.key in keys)
-            c.name, c.key = target.name, target.key
+            c.name, c.key, c.type = target.name, target.key, "ORG"
 
 
 def _vote(cands: list[_Cand]) -> dict[str, tuple[str, str]]:
@@ -240,6 +300,8 @@ def _low_confidence(cs: list[_Cand], typ: str) -> str | None:
     """'drop', 'MISC' or None for a group of mentions that does not look like a real name."""
     if any(c.strong for c in cs):
         return None
+    if typ == "ORG" and all(_role_or_field(c.alias) for c in cs):
+        return "drop"  # "the Operations Engineer", "Senior Plant Management", "Economics"
     if typ == "ORG":
         aliases = {c.alias for c in cs}
         if any(_is_acronym(a) for a in aliases):
@@ -268,6 +330,17 @@ def _low_confidence(cs: list[_Cand], typ: str) -> str | None:
             # "Iodine deficiency ...": a capitalised noun; "Obama will campaign" is kept
             return "drop"
     return None
+
+
+def _role_or_field(alias: str) -> bool:
+    """A name that ends with a job title or the staff of a place ("Operations Engineer",
+    "Plant Management") or is a field of study ("Economics", "Counseling Psychology"), with no
+    organisation's head word before it."""
+    words = [w.casefold().strip(".,'") for w in alias.split()]
+    if not words or _is_acronym(alias) or any(w in ORG_HEADS for w in words[:-1]):
+        return False
+    last = words[-1]
+    return (last in JOB_NOUNS and len(words) > 1) or (last in FIELD_NOUNS and len(words) <= 2)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from newsdesk.index.extract.entities.words import (
     NAME_PARTICLES,
     ORG_HEADS,
     PLACE_NOUNS,
+    PORTFOLIO_WORDS,
     ROLE_HEADS,
     ROLE_MODIFIERS,
     ROLE_TAILS,
@@ -36,6 +37,8 @@ COMPLEMENT_PREPS = frozenset({"of", "for", "in", "to", "at", "on"})
 CONNECTORS = frozenset({"and", "&", ",", "of", "the", "for", "on", "'s", "\u2019s", "-"})
 BLOCKING = frozenset({"GPE", "NORP", "LOC", "FAC", "PERSON", "DATE", "CARDINAL", "ORDINAL"})
 NAME_HEADS = ORG_HEADS | PLACE_NOUNS | {"administration"}
+# capitalised words a role may start with: its modifiers and a ministry's portfolio
+MODIFIERS = ROLE_MODIFIERS | PORTFOLIO_WORDS
 
 
 @attrs.frozen
@@ -137,9 +140,9 @@ def _left_modifiers(doc: Doc, i: int, j: int, at: list[tuple[int, int, str] | No
         span = at[k]
         if not t.is_alpha or t.lower_ in ("the", "a", "an", "and", "of") or t.lower_ in NAME_HEADS:
             break
-        if span is not None and not (span[1] - span[0] == 1 and t.lower_ in ROLE_MODIFIERS):
+        if span is not None and not (span[1] - span[0] == 1 and t.lower_ in MODIFIERS):
             break  # "Uralsib analyst", "Saudi Foreign Minister": the affiliation is a name
-        if _cap(t) and t.lower_ not in ROLE_MODIFIERS and not _is_head(t):
+        if _cap(t) and t.lower_ not in MODIFIERS and not _is_head(t):
             break  # "Meta spokesperson": the employer, not the role
         if t.head.i not in chain and not _is_head(t) and t.dep_ not in ("compound", "amod"):
             break

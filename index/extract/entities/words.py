@@ -35,6 +35,8 @@ ORG_HEADS = frozenset(
     office organisation organization parliament partnership party police post press project
     radio railway railways regiment school senate service services society squad station studio
     store studios team telegraph television times trust tribune tv union university
+    bankasi banka banco banca banque bancorp sparkasse sirketi gruppo groupe grupo compagnie
+    compania companhia
     """.split()
 )
 # Heads that make a span tagged PERSON an organisation ("Music Store"); not the ones that are
@@ -44,6 +46,8 @@ PERSON_ORG_HEADS = frozenset(
     agency airlines airways association authority bureau club college commission committee company
     corporation corps council department foundation group institute magazine ministry museum office
     organisation organization party school society store university
+    bankasi banka banco banca banque bancorp sparkasse sirketi gruppo groupe grupo compagnie
+    compania companhia
     """.split()
 )
 # Heads of definite back-references ("the office", "the company") and their ORG-name endings.
@@ -119,12 +123,15 @@ CORPORATE_SUFFIXES = frozenset(
     """
     inc inc. corp corp. corporation company co co. ltd ltd. plc llc group computer computers
     holdings international motor motors airlines airways ag sa s.a. n.v. limited industries
-    systems technologies entertainment communications bank energy pharmaceuticals
+    systems technologies entertainment communications bank energy pharmaceuticals system
+    bancorp bancorporation bancshares
+    as asa ab oyj spa s.p.a. bv b.v. kk sarl srl
     """.split()
 )
 # A company's legal form: a name ending with one is never a person ("Odom Sausage Co").
 LEGAL_SUFFIXES = frozenset(
-    "inc inc. corp corp. co co. ltd ltd. llc plc ag gmbh s.a. n.v. lp llp".split()
+    """inc inc. corp corp. co co. ltd ltd. llc plc ag gmbh s.a. n.v. lp llp as asa ab oyj spa
+    s.p.a. bv b.v. kk sarl srl nv sa se oy pt""".split()
 )
 COMMA_KEEP = frozenset(
     """
@@ -224,5 +231,81 @@ COMMON_ACRONYMS = frozenset(
     """
     AI GPS SMS CEO CFO COO CTO GDP IPO EV EVs LNG LED DNA RNA PDF USB VPN URL IT HR PR TV SUV
     SUVs ATM PIN ID LGBT LGBTQ ESG CPI PMI VAT AM PM FAQ API APIs IoT VR AR NFT NFTs CBD MRI
+    OS PC PCs SDK CPU RAM SSD HTML HTTP LCD OLED LTE HIV AIDS GMO GMOs ETF ETFs REIT NGO
+    NGOs UAV UAVs MBA PhD CEOs
     """.split()
 )
+
+# -- kinds of words that type a span whatever the model said (issue 12) ------------------------
+
+# Job titles and the staff of a place: an ORG span ending with one of them, with no organisation
+# head word, is a role or a common noun written with capitals ("the Operations Engineer",
+# "Senior Plant Management"), never an organisation. Singular only: plurals end firms' names
+# ("Stone Engineers", "Capital Advisors").
+JOB_NOUNS = ROLE_HEADS - frozenset(
+    # words that also end names of bodies ("Department of Justice", "Scottish Executive")
+    """general major former late justice head executive chief deputy vice prime presiding
+    emeritus lady lord sir dame coach""".split()
+) | frozenset(
+    """
+    engineer technician supervisor superintendent foreman inspector coordinator
+    specialist consultant auditor controller clerk assistant physicist scientist
+    strategist trader broker lawyer accountant planner programmer designer architect nurse
+    physician surgeon personnel leadership workforce
+    """.split()
+)
+# Fields of study and professions: a span tagged ORG that is only one of them, with capitals
+# ("Economics", "Counseling Psychology"), is a subject, not an organisation.
+FIELD_NOUNS = frozenset(
+    """
+    economics psychology sociology philosophy linguistics physics chemistry biology mathematics
+    engineering anthropology journalism education geology astronomy statistics accounting
+    marketing nursing pharmacy theology criminology neuroscience ecology genetics humanities
+    """.split()
+)
+# Words of a ministry's portfolio before a role ("Economics Minister", "Oil Minister",
+# "Information Secretary"): part of the role, not its employer.
+PORTFOLIO_WORDS = frozenset(
+    """
+    economics economy economic industry industries oil petroleum information communications
+    culture tourism planning development housing water mining mines fisheries welfare
+    immigration science technology sports youth infrastructure works social affairs budget
+    revenue customs intelligence war environment
+    """.split()
+)
+# Event words that are events alone ("the Olympics", "Paralympic sport", "the Paralympic
+# movement"); and more last words of events ("Midwest Magic Jubilee", "Winter Carnival").
+EVENT_WORDS = frozenset("olympic olympics paralympic paralympics olympiad".split())
+MORE_EVENT_HEADS = frozenset(
+    """
+    carnival jubilee cavalcade fest exhibition parade gala regatta pageant biennale month
+    license licence
+    """.split()
+)
+# Last words of facilities and geographic features: a place, whatever the model said ("the
+# Milbury Generating Station", "the East Coast"); "station" and "plant" only after a word that
+# says they produce something ("Power Station", not "Radio Station").
+FACILITY_HEADS = frozenset(
+    """
+    refinery smelter airport airfield dam reactor oilfield coast coastline valley peninsula
+    plateau highlands basin strait
+    """.split()
+)
+PLANT_HEADS = frozenset("station plant works".split())
+PLANT_WORDS = frozenset(
+    "power atomic nuclear generating energy chemical steel treatment desalination".split()
+)
+# "and" and "of" in other languages, inside one name ("Yapi ve Kredi Bankasi", "Banco Bilbao y
+# Vizcaya"): two names joined by one of them are one organisation when it ends as one.
+FOREIGN_CONNECTORS = frozenset("ve und et y e i og och".split())
+# Nouns only a company has: a name that owns them ("Cisco's shareholders", "Twitter users") is an
+# organisation, whatever the model said; "shares" and "stock" only as a compound ("Ryanair
+# shares": a person's shares are "Smith's shares"), "headquarters" only as a possessive ("its
+# Cupertino headquarters" is a place).
+COMPANY_NOUNS = frozenset(
+    """
+    shareholder shareholders stockholder stockholders subscriber subscribers user users
+    headquarters website app apps earnings revenue revenues ceo cfo
+    """.split()
+)
+COMPANY_COMPOUND_NOUNS = COMPANY_NOUNS - {"headquarters"} | frozenset("shares stock stocks".split())

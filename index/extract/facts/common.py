@@ -20,7 +20,8 @@ REPORT_VERBS = frozenset(
     admit insist accuse acknowledge estimate predict argue write add note explain indicate
     disclose assert maintain contend testify vow pledge threaten promise declare conclude
     reject dismiss refute concede caution forecast repeat reiterate stress emphasize
-    emphasise signal hint find show""".split()
+    emphasise signal hint find show reply respond answer retort counter remark comment
+    complain observe recall tweet""".split()
 )
 NEGATING_VERBS = frozenset({"deny", "refute", "reject", "dismiss"})
 # Verbs that attribute a stance to their subject without reporting words ("X accused Y of …",

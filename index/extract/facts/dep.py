@@ -7,6 +7,13 @@ its subject resolves to an entity (or its verb is an event verb with named objec
 holding an amount of money, a percentage or a quantity is a VALUE. Quotations get their speaker
 from the speech verb they hang from (see ``quotes``). Clauses inside quotations are the
 speaker's words and give no facts of their own.
+
+A parenthetical speech verb ("…, X said, Y began …", "Y was halted, X said") reports the clause
+it is set in; a participle with a named agent ("the petition, filed by A, B and C") is an EVENT
+of every agent. A subject that names no entity acts under its phrase when it is a state's body
+("parliament passed a law") or people ("bankers agreed …", "the minister, who met X"); the
+object is never made the actor in its place. "It"/"they" reporting a thing's or people's words
+("the bank said it would …") stand for the speaker itself.
 """
 
 from __future__ import annotations
@@ -28,9 +35,9 @@ from newsdesk.index.extract.facts.common import (
     clip,
     names,
 )
-from newsdesk.index.extract.facts.parsed import CLAUSE_DEPS, SUBJECT_DEPS, Parsed
+from newsdesk.index.extract.facts.parsed import CLAUSE_DEPS, STATE_NOUNS, SUBJECT_DEPS, Parsed
 from newsdesk.index.extract.facts.quotes import QuoteFacts
-from newsdesk.index.extract.facts.refs import SOURCE, Actor, dedupe
+from newsdesk.index.extract.facts.refs import PEOPLE_NOUNS, SOURCE, Actor, dedupe
 
 HOLDINGS = frozenset("share stake interest holding investment".split())
 PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "off"})
@@ -45,6 +52,12 @@ OBJECT_REPORTS = frozenset(
 )
 # Verbs of a speaker's clause whose words an outlet's clause after them passes on.
 NESTED_SPEECH = SPEECH_VERBS & REPORT_VERBS
+# A state's bodies, acting under their common noun ("parliament passed a law").
+INSTITUTIONS = frozenset(
+    """government parliament congress senate cabinet police army military navy court
+    legislature assembly""".split()
+)
+ADVICE = frozenset("suggest recommend propose advise".split())
 INTENT_REPORTS = frozenset("deny promise pledge vow threaten refuse claim".split())
 
 
@@ -81,7 +94,7 @@ class DepFacts(Parsed):
                 if subj is not None:
                     self.note_subject(subj, self.actors(subj))
         for v in clauses:  # what report verbs report is theirs, whatever the word order
-            if v.lemma_.casefold() in REPORT_VERBS and v.i not in self.consumed:
+            if self.reports(v) and v.i not in self.consumed:
                 c = self.content(v)
                 if c is not None and c.pos_ in ("VERB", "AUX"):
                     self.consumed.add(c.i)
@@ -116,7 +129,9 @@ class DepFacts(Parsed):
             negated = True
         if who and subj is not None:
             self.note_subject(subj, who)
-        content = self.content(v) if lemma in REPORT_VERBS else None
+        elif subj is not None and subj.tag_ == "NNS" and subj.lemma_.casefold() in PEOPLE_NOUNS:
+            self.refs.last_people = (subj.idx, (self.source_phrase(subj), SOURCE))
+        content = self.content(v) if self.reports(v) else None
         if content is not None:
             return self.report(v, sent, subj, who, content, negated, sources)
         cue = self.cues.get(v.i)
@@ -220,7 +235,35 @@ class DepFacts(Parsed):
                 return c  # "denied any involvement", "announced a plan"
             if c.dep_ == "xcomp" and lemma in INTENT_REPORTS and not self.quoted[c.i]:
                 return c  # "threatened to attack"
-        return None
+            if c.dep_ == "xcomp" and c.tag_ == "VBG" and lemma in ADVICE and not self.quoted[c.i]:
+                return c  # "suggest waiting for the first release"
+        return self.framed(v)
+
+    def framed(self, v: Any) -> Any:
+        """The clause a parenthetical speech verb frames: "…, X said, Y began …" and "Y was
+        halted, X said" parsed as a parataxis of Y's clause (a speech verb with no words of its
+        own, set off by a comma)."""
+        h = v.head
+        if (
+            v.dep_ != "parataxis"
+            or h.pos_ not in ("VERB", "AUX")
+            or self.quoted[h.i]
+            or not (v.lemma_.casefold() in SPEECH_VERBS or self.reports(v))
+            or any(c.dep_ in ("dobj", "ccomp", "xcomp", "parataxis") for c in v.children)
+            or not any(c.dep_ in SUBJECT_DEPS for c in v.children)
+        ):
+            return None
+        words = [t.i for t in v.subtree if not t.is_punct]
+        a, b = min(words), max(words)
+        before = self.doc[a - 1].text if a > v.sent.start else ""
+        after = self.doc[b + 1].text if b + 1 < v.sent.end else ""
+        marks = (",", "\u2014", "\u2013", "-")
+        if v.i < h.i:  # "X added, Y has …" opening the sentence, "…, X said, Y began …"
+            if after not in marks or (a > v.sent.start and before not in marks):
+                return None
+        elif before not in marks:  # "Y was halted, X said"
+            return None
+        return h
 
     def report(
         self,
@@ -271,7 +314,12 @@ class DepFacts(Parsed):
             self.consumed.add(content.i)
             self.consumed.update(x.i for x in content.conjuncts)
             csubj = self.subject(content)
-            if csubj is not None:
+            if csubj is not None and self.same_speaker(subj, csubj):
+                # "the bank said it would …", "Boeing officials said they …"
+                others = [a for a in speakers if a[1] != SOURCE] + [
+                    a for a in self.actors(subj) if a[1] in ("ORG", "MISC")
+                ]
+            elif csubj is not None:
                 others = self.actors(csubj)
         affiliation = self.affiliation(subj) if subj is not None else []
         if any(c.dep_ == "auxpass" for c in v.children):  # "X is said to be ...": X is the topic
@@ -285,11 +333,14 @@ class DepFacts(Parsed):
             return None
         if lemma in NEGATING_VERBS:
             negated = True
-        obj = (
-            self.text_of(content, whole=True)
-            if content is not None
-            else self.text_of(v, whole=True)
-        )
+        if content is not None and content.i == v.head.i and v.dep_ == "parataxis":
+            obj = self.text_without(content, v)  # "…, X said, Y began …": Y's clause alone
+        else:
+            obj = (
+                self.text_of(content, whole=True)
+                if content is not None
+                else self.text_of(v, whole=True)
+            )
         said_by = sources + speakers if sources else speakers
         verb = self.verb_phrase(v)
         head = names(said_by) if said_by else self.subject_text(subj)
@@ -356,6 +407,17 @@ class DepFacts(Parsed):
         if subj is not None and who and self.refs.mention_at_token(subj) is None:
             if subj.pos_ == "NOUN" and not self.refs.generic(subj):
                 confidence -= 0.15  # "North Korea's cyber activities": about, not by
+        if not who and subj is not None and self.institution(subj):
+            # "parliament passed a law", "police arrested two men": the body as the text names it
+            who, confidence = [(self.source_phrase(subj), SOURCE)], 0.45
+        elif not who and subj is not None and self.someone(subj, v):
+            # "the minister, who met X, …": someone unnamed acted; X is not the actor
+            ante = subj.head.head if subj.lower_ in ("who", "that") else subj
+            if subj.lower_ in ("who", "that") and subj.head.dep_ != "relcl":
+                return None
+            if ante.pos_ != "NOUN" or ante.lemma_.casefold() not in PEOPLE_NOUNS | STATE_NOUNS:
+                return None
+            who, confidence = [(self.source_phrase(ante), SOURCE)], 0.45
         if not who:  # never the party acted against as the actor (modality: the fact's sense)
             others = [a for a in others if a not in targets]
             if not others or (lemma not in EVENT_VERBS and not attributed):
@@ -368,13 +430,21 @@ class DepFacts(Parsed):
         if not where:
             where = [a[0] for a in others if a[1] == "PLACE" and a not in who]
         head = names(subj_actors) if subj_actors else self.subject_text(subj) or names(who[:1])
+        if not subj_actors and subj is not None and subj.lower_ in ("who", "that", "which") and who:
+            head = names(who[:1])  # "the minister, who met X" → "the minister met X"
         obj = self.text_of(v)
+        if self.done_by(v):  # "the petition filed by A, B and C"
+            noun = v.head
+            first = min([noun.i] + [c.i for c in noun.children if c.i < noun.i])
+            head, obj = self.doc[first : noun.i + 1].text, self.text_of(v, whole=True)
         return Draft(
             kind="EVENT",
             who=who,
             predicate=lemma,
             object=obj,
-            statement=clip(f"{head} {self.verb_phrase(v)} {obj}".strip()),
+            statement=clip(
+                f"{head} {obj}" if self.done_by(v) else f"{head} {self.verb_phrase(v)} {obj}"
+            ),
             start=sent.start_char,
             end=sent.end_char,
             method="dep-parse",
@@ -382,6 +452,57 @@ class DepFacts(Parsed):
             negated=negated,
             where=dedupe_str(where),
         )
+
+    def someone(self, subj: Any, v: Any) -> bool:
+        """The active subject is a person or people the text does not name: a pronoun, "who",
+        or a noun for people ("the minister", "bankers")."""
+        if subj.dep_ != "nsubj" or subj.head.i != v.i:
+            return False
+        if subj.lower_ in ("who", "he", "she", "they", "i", "we", "you"):
+            return True
+        if subj.lower_ == "that" and subj.head.dep_ == "relcl":
+            subj = subj.head.head
+        return subj.pos_ == "NOUN" and subj.lemma_.casefold() in PEOPLE_NOUNS | STATE_NOUNS
+
+    def institution(self, subj: Any) -> bool:
+        """A subject that is a state's body named by its common noun ("parliament", "the
+        police", "the cabinet"), acting, with no entity it stands for."""
+        return (
+            subj.pos_ == "NOUN"
+            and subj.lemma_.casefold() in INSTITUTIONS
+            and not subj.conjuncts
+            and not any(
+                c.dep_ in ("det", "poss") and c.lower_ not in ("the",) for c in subj.children
+            )
+            and not any(c.dep_ in ("amod", "compound", "nummod") for c in subj.children)
+        )
+
+    def same_speaker(self, subj: Any, pron: Any) -> bool:
+        """ "The bank said it would …", "Bankers said they expect …": the pronoun subject of the
+        words reported is the speaker itself when the speaker is a thing or people that agree
+        with it in number (never a person: "he" and "she" are resolved as usual)."""
+        if subj is None or subj.pos_ == "PRON" or pron.i < subj.i:
+            return False
+        m = self.refs.mention_at_token(subj)
+        if m is not None and m.type == "PERSON":
+            return False
+        if pron.lower_ == "it":
+            return subj.tag_ in ("NN", "NNP") and not subj.conjuncts
+        if pron.lower_ == "they":
+            return subj.tag_ in ("NNS", "NNPS") or bool(subj.conjuncts)
+        return False
+
+    def text_without(self, head: Any, aside: Any) -> str:
+        """The words of head's phrase without the aside's (and the commas around it)."""
+        inner = [t.i for t in aside.subtree if not t.is_punct]
+        a, b = min(inner), max(inner)
+        left, right = head.left_edge.i, head.right_edge.i
+        while a - 1 > left and self.doc[a - 1].is_punct:
+            a -= 1
+        while b + 1 < right and self.doc[b + 1].is_punct:
+            b += 1
+        text = self.doc[left:a].text + " " + self.doc[b + 1 : right + 1].text
+        return clip(text.strip(" ,;:.\u2014\u2013-"), 160)
 
     def ends_sentence(self, v: Any) -> bool:
         """Nothing but punctuation, or the verb's own adverbials ("on Monday"), after it."""

@@ -438,6 +438,12 @@ def _anchor(text: str, d: Draft, doc: Any, toks: _Token) -> tuple[Any, Any, Any]
             x = x.head
         if x.head.i == pred.i and x.i != pred.i and x.pos_ in ("VERB", "AUX"):
             content = x
+        elif (  # "…, analysts point out, X is expected to …": the clause the aside frames
+            pred.dep_ == "parataxis"
+            and pred.head.pos_ in ("VERB", "AUX")
+            and pred.head.left_edge.i <= o.i <= pred.head.right_edge.i
+        ):
+            content = pred.head
     return pred, content, None
 
 
@@ -558,6 +564,8 @@ def _restore_words(
             if said and not (m.start() <= said.start() < m.end()):
                 continue  # the statement says it elsewhere
             full = " ".join(t.text for t in group)
+            if _flat(doc[group[0].i : group[-1].i + 1].text) in d.statement:
+                continue  # "is also expected": the group as the text has it, adverb and all
             if m.group(0) != full:
                 d.statement = clip(d.statement[: m.start()] + full + d.statement[m.end() :])
 

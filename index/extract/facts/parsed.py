@@ -6,9 +6,15 @@ complete a verb.
 ``refs.Refs``, which tokens are quoted); ``quotes.QuoteFacts`` reads it and ``dep.DepFacts``
 extends it (``dep`` uses ``quotes``, never the reverse). "Who" follows the parse: a named head,
 its conjuncts (and a name mis-parsed as an apposition in a list), a pronoun or "the company"
-resolved by ``Refs``, a relative pronoun's antecedent, an apposed name, else names modifying the
-head ("North Korean cyber activities"), else a proper noun the entity extractor missed (typed
-MISC).
+resolved by ``Refs``, a relative pronoun's antecedent ("which" never a person: "X, the CEO of
+GM, which filed …" is GM), an apposed name (every party: "the petitioners, A and B"), the named
+examples ("sites such as Mac News"), else names modifying the head ("North Korean cyber
+activities"), else a proper noun the entity extractor missed (typed MISC). A common noun that
+speaks is kept as its phrase: a place only describes it ("West Germany's biggest bank", not
+West Germany) unless it names a state's organ ("the Belgian government"); a bare noun modifier
+refers back to an organisation only when it modifies the head itself ("agency officials", not
+"bank industry sources"). Layouts without marks: "NAME: …" lines, statement paragraphs under a
+heading, and the answers of an interview laid out as questions and answers (``interview``).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from newsdesk.index.extract.facts.common import (
     SPEECH_VERBS,
     STATEMENT_NOUNS,
     Quote,
+    _paragraphs,
     clip,
 )
 from newsdesk.index.extract.facts.refs import (
@@ -52,6 +59,17 @@ SPEAKER_TYPES = frozenset({"PERSON", "ORG", "PLACE", SOURCE})
 CHAIN_WORDS = frozenset({"of", "for", "the", "and", "in", "'s", "\u2019s", "-", "\u2013", "&"})
 # Clauses and asides left out of a source phrase ("officials, who spoke on condition ...").
 PHRASE_DROP = frozenset({"relcl", "appos", "conj", "cc", "punct", "advcl", "parataxis"})
+# Nouns for a state's own organs and people: a place modifying them is who speaks ("the Belgian
+# government", "Pakistani officials"); modifying another noun it only locates or describes it
+# ("West Germany's biggest bank", "Japanese analysts").
+STATE_NOUNS = frozenset(
+    """government ministry administration authority authorities regime cabinet parliament
+    army military navy police embassy court senate congress official minister spokesman
+    spokeswoman spokesperson diplomat envoy ambassador negotiator lawmaker legislator leader
+    president prosecutor delegation state""".split()
+)
+# What an issuer releases besides statements ("figures released by X").
+DATA_NOUNS = frozenset("figure data statistic estimate number result finding record".split())
 _QUOTE_MARKS = '"\u201c'
 # "PENCE: …", "Schumer: Republicans are …": a line opening with a name and a colon.
 _COLON_LINE = re.compile(
@@ -59,6 +77,12 @@ _COLON_LINE = re.compile(
     re.M,
 )
 _EMBEDDED = frozenset({"relcl", "acl", "ccomp", "xcomp", "pcomp", "csubj"})
+# A question paragraph of an interview, and the mark opening an answer.
+_QUESTION = re.compile(r"\?[\"'\u201d\u2019)]*\s*$|^\s*(?:Q|Question)\s*[:.]\s")
+_ANSWER = re.compile(r"(?:A|Answer)\s*[:.]\s+")
+# A colon inside a line, words following it; a first-person word.
+_INLINE_COLON = re.compile(r"(?<=\w)[ \t]*:[ \t]+(?=\S)")
+_FIRST_PERSON = re.compile(r"\b(?:I|we|We|my|My|our|Our|me|us)\b")
 _HEADING_END = re.compile(r":[ \t]*\r?\n\s*")  # a line ending with a colon
 _CALENDAR = frozenset(
     """january february march april may june july august september october november december
@@ -86,9 +110,14 @@ class Parsed:
         if layout:
             self.quotes = sorted(self.quotes + layout, key=lambda q: q.outer_start)
         layout += self.headings()
+        layout += self.inline_texts(layout)
         if layout:
             merged = {id(q): q for q in self.quotes + layout}
             self.quotes = sorted(merged.values(), key=lambda q: q.outer_start)
+        answers = self.interview()
+        if answers:
+            self.quotes = sorted(self.quotes + answers, key=lambda q: q.outer_start)
+        if layout or answers:
             self.mark_quoted()
 
     def mark_quoted(self) -> None:
@@ -160,6 +189,171 @@ class Parsed:
             out.append(Quote(nxt, para_end, nxt, para_end, speakers, sent.start_char, "heading"))
         return out
 
+    def interview(self) -> list[Quote]:
+        """An interview laid out as questions and answers: paragraphs that are a question (end
+        with "?", or open with "Q:") each followed by answer paragraphs, in an article that says
+        before the first question whom it interviews ("X interviewed Y", "spoke with Y", "Y,
+        interviewed by X"). Each answer paragraph (not one holding a quotation of its own, nor
+        a caption without a verb, nor narration reporting someone else) is that person's
+        words. Needs two questions or more and one person interviewed."""
+        text = self.text
+        if "?" not in text and "Q:" not in text:
+            return []
+        paras = [(a, b) for a, b in _paragraphs(text) if text[a:b].strip()]
+        asks = [_QUESTION.search(text[a:b]) is not None for a, b in paras]
+        if sum(asks) < 2:
+            return []
+        first = asks.index(True)
+        if first > 8:
+            return []  # the questions open the piece, after a short introduction
+        who = self.interviewee(paras[first][0])
+        if who is None:
+            return []
+        out: list[Quote] = []
+        for (a, b), ask in zip(paras[first:], asks[first:], strict=True):
+            if ask:
+                continue
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            m = _ANSWER.match(text, a, b)
+            if m:
+                a = m.end()
+            b = self.narration(a, b)
+            if b - a < 20:
+                continue
+            span = self.doc.char_span(a, b, alignment_mode="expand")
+            if span is None or not any(s.root.pos_ in ("VERB", "AUX") for s in span.sents):
+                continue  # "File photo of …": a caption
+            for s, e in self.pieces(a, b):
+                out.append(Quote(s, e, s, e, [who], -1, "interview"))
+        return out
+
+    def interviewee(self, end: int) -> Actor | None:
+        """The one person the text before ``end`` says is interviewed: the object of
+        "interview", "spoke/talked with/to", the subject of "was interviewed"."""
+        found: list[Actor] = []
+        for sent in self.sents[: self.sent_index(end) + 1]:
+            if sent.start_char >= end:
+                break
+            for t in sent:
+                lemma = t.lemma_.casefold()
+                if t.pos_ != "VERB" or lemma not in ("interview", "speak", "talk"):
+                    continue
+                if lemma != "interview":  # "Wikinews spoke with X", not "Obama spoke with X"
+                    subj = self.subject(t)
+                    m = self.refs.mention_at_token(subj) if subj is not None else None
+                    if subj is None or subj.lower_ in ("he", "she") or (m and m.type == "PERSON"):
+                        continue
+                heads = []
+                for c in t.children:
+                    if lemma == "interview" and c.dep_ in ("dobj", "nsubjpass", "appos"):
+                        heads.append(c)
+                    elif c.dep_ == "prep" and c.lower_ in ("with", "to"):
+                        heads += [p for p in c.children if p.dep_ == "pobj"]
+                if lemma == "interview" and t.dep_ == "acl" and t.tag_ == "VBN":
+                    heads.append(t.head)  # "Jack Herrick, wikiHow founder interviewed by …"
+                for h in heads:
+                    found += [a for a in self.interviewed(h) if a[1] == "PERSON"]
+        names_ = {a[0] for a in found}
+        return found[0] if len(names_) == 1 else None
+
+    def interviewed(self, h: Any) -> list[Actor]:
+        """The one person a phrase names ("the site's founder, Jack Herrick", "Assistant
+        Professor in … at Washington State University Simon Ličen"), else none."""
+        people = dedupe(
+            (m.name, m.type)
+            for t in h.subtree
+            if (m := self.refs.mention_at_token(t)) is not None and m.type == "PERSON"
+        )
+        return people if len(people) == 1 else []
+
+    def pieces(self, a: int, b: int, limit: int = 1000) -> list[tuple[int, int]]:
+        """An answer cut at sentence ends into pieces of at most ``limit`` characters."""
+        out: list[tuple[int, int]] = []
+        s = last = -1
+        for sent in self.sents[self.sent_index(a) :]:
+            if sent.start_char >= b:
+                break
+            ss, e = max(sent.start_char, a), min(sent.end_char, b)
+            if self.in_quote(ss, e):  # a sentence quoting someone: its quotation's own fact
+                if last > s:
+                    out.append((s, last))
+                s = last = -1
+                continue
+            if s < 0:
+                s = ss
+            elif e - s > limit and last > s:
+                out.append((s, last))
+                s = ss
+            last = e
+        if last > s >= 0:
+            out.append((s, last))
+        return out
+
+    def inline_texts(self, taken: list[Quote]) -> list[Quote]:
+        """ "Apple released the text of Jobs's email, which reads: Team, At my request, …": a
+        colon inside a line after a statement noun whose issuer is named (or a speech verb with
+        its speaker); the words after it to the paragraph's end are the issuer's, and so are
+        the next paragraphs while they speak in the first person (a letter or statement printed
+        without marks), up to narration."""
+        out: list[Quote] = []
+        text = self.text
+        for cm in _INLINE_COLON.finditer(text):
+            colon, nxt = cm.start(), cm.end()
+            if self.in_quote(colon, nxt) or any(q.start <= colon < q.end for q in taken):
+                continue
+            sent = self.sents[self.sent_index(colon)]
+            para = text.rfind("\n", 0, colon) + 1
+            line = self.doc.char_span(max(sent.start_char, para), colon, alignment_mode="contract")
+            if line is None or not len(line) or text[nxt] in _QUOTE_MARKS:
+                continue
+            speakers = self.issued(line)  # not "The results: …", "He had one aim: …"
+            if not speakers:
+                continue
+            start, first = nxt, True
+            while start < len(text):
+                end = text.find("\n\n", start)
+                end = len(text) if end == -1 else end
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+                cut = self.narration(start, end)
+                if (
+                    cut - start < 20
+                    or self.in_quote(start, end)
+                    or (not first and not _FIRST_PERSON.search(text, start, end))
+                ):
+                    break
+                out.append(
+                    Quote(
+                        start, cut, start, cut, speakers, sent.start_char if first else -1, "text"
+                    )
+                )
+                if cut < end:
+                    break
+                m = re.compile(r"\s*").match(text, end)
+                start, first = (m.end() if m else end), False
+        return out
+
+    def issued(self, line: Any) -> list[Actor]:
+        """The person or organisation a statement noun of the line comes from ("the text of
+        Jobs's email", "a statement from the ministry")."""
+        for t in reversed(line):  # the nearest the colon first
+            if t.pos_ not in ("NOUN", "PROPN") or t.lemma_.casefold() not in STATEMENT_NOUNS:
+                continue
+            if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in t.children):
+                continue  # "its website": whose is a guess
+            got = [a for a in self.issuer(t) if a[1] in ("PERSON", "ORG")]
+            for c in t.children:
+                if not got and c.dep_ == "prep" and c.lower_ == "of":
+                    for p in c.children:
+                        if p.dep_ == "pobj" and p.lemma_.casefold() in STATEMENT_NOUNS:
+                            got = [a for a in self.issuer(p) if a[1] in ("PERSON", "ORG")]
+            if got:
+                return got
+        return []
+
     def narration(self, start: int, end: int) -> int:
         """Where a statement paragraph under a heading turns back to narration: the first
         sentence whose main clause reports someone else's words ("They also claimed that …")."""
@@ -174,7 +368,7 @@ class Parsed:
                     and not any(a.dep_ in _EMBEDDED for a in [t, *t.ancestors])
                 ):
                     subj = self.subject(t)
-                    if subj is not None and subj.lower_ not in ("i", "we", "you"):
+                    if subj is not None and subj.lower_ not in ("i", "we", "you", "that", "this"):
                         cut = max(start, sent.start_char)
                         while cut > start and self.text[cut - 1].isspace():
                             cut -= 1
@@ -244,21 +438,39 @@ class Parsed:
             return []
         if self.quoted[subj.i]:
             return []
+        if subj.lower_ == "they" and subj.head.i == verb.i:
+            people = self.refs.people_for_they(subj.idx)
+            if people is not None:  # "Industry analysts have …; they point out …"
+                return [people]
         got = self.dislocated(verb, subj) or self.speakers_of_phrase(subj)
         if any(a[1] == SOURCE for a in got) and not self.may_source(verb, subj):
             got = [a for a in got if a[1] != SOURCE]
         return got
+
+    def reports(self, v: Any) -> bool:
+        """A verb that reports what follows it: a report verb, or "point out"."""
+        lemma = v.lemma_.casefold()
+        if lemma in REPORT_VERBS:
+            return True
+        return lemma == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in v.children)
 
     def may_source(self, verb: Any, subj: Any) -> bool:
         """Whether a subject that names no entity is a source: of a speech verb ("officials
         said"), its own subject (not "the rise …, noting"); of another reporting verb, people,
         institutions or documents ("investigators believe", "the union threatened", "the report
         found"), not "a pause suggests"."""
+        lemma = subj.lemma_.casefold()
         if subj.head.i != verb.i:
-            return False
+            # "the report was critical of …, saying …": a subject inherited by a participle
+            # speaks only if people, an institution or a document
+            return (
+                verb.dep_ == "advcl"
+                and verb.tag_ == "VBG"
+                and verb.head.i == subj.head.i
+                and (subj.tag_ in ("NNS", "NNPS") or lemma in STATEMENT_NOUNS or lemma in ORG_NOUNS)
+            )
         if verb.lemma_.casefold() in SPEECH_VERBS:
             return True
-        lemma = subj.lemma_.casefold()
         return subj.tag_ in ("NNS", "NNPS") or lemma in STATEMENT_NOUNS or lemma in ORG_NOUNS
 
     def dislocated(self, verb: Any, subj: Any) -> list[Actor]:
@@ -327,8 +539,12 @@ class Parsed:
             named = self.refs.org_named(h.text)
             if named is not None:
                 return [named]
-        if h.lemma_.casefold() in ORG_NOUNS and any(a[1] == "PLACE" for a in got):
-            return got  # "the Belgian government": the country, as everywhere else
+        lemma = h.lemma_.casefold()
+        if lemma in STATE_NOUNS and any(a[1] == "PLACE" for a in got):
+            if lemma in ORG_NOUNS:
+                return got  # "the Belgian government": the country, as everywhere else
+        else:  # "West Germany's biggest bank", "Japanese analysts": not the country speaking
+            got = [a for a in got if a[1] != "PLACE"]
         return dedupe([(self.source_phrase(h), SOURCE), *got])
 
     def issuer(self, h: Any) -> list[Actor]:
@@ -338,7 +554,14 @@ class Parsed:
         for c in h.children:
             if c.dep_ == "poss" and h.lemma_.casefold() in STATEMENT_NOUNS:  # "Cornyn's statement"
                 out += [a for a in self.actors(c) if a[1] in ("PERSON", "ORG")]
-            if c.dep_ == "prep" and c.lower_ in ("by", "from", "for"):
+            if (
+                c.dep_ == "acl"
+                and self.done_by(c)
+                and h.lemma_.casefold() in STATEMENT_NOUNS | DATA_NOUNS
+                and c.i == min(x.i for x in h.children if x.i > h.i)
+            ):  # "a report released by X"
+                c = next(x for x in c.children if x.dep_ == "agent")
+            if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from", "for"):
                 for p in c.children:
                     if p.dep_ != "pobj":
                         continue
@@ -421,10 +644,14 @@ class Parsed:
         with the matter", "the study's authors" (its relative clauses and asides left out)."""
         keep = {h.i}
         stack = [c for c in h.children if c.dep_ not in PHRASE_DROP]
-        while stack:
+        while stack:  # below the head, a list stays whole ("officials from Japan and Germany")
             c = stack.pop()
             keep.add(c.i)
-            stack += [x for x in c.children if x.dep_ not in PHRASE_DROP]
+            stack += [
+                x
+                for x in c.children
+                if x.dep_ not in PHRASE_DROP or (x.dep_ in ("conj", "cc") and c.dep_ == "pobj")
+            ]
         a = min(keep)
         b = a
         while b + 1 in keep:
@@ -446,6 +673,10 @@ class Parsed:
 
     def note_lists(self, sent: Any) -> None:
         for tok in sent:
+            if tok.dep_ == "appos" and tok.pos_ == "NOUN" and tok.lemma_.casefold() in ORG_NOUNS:
+                m = self.refs.mention_at_token(tok.head)
+                if m is not None and m.type == "ORG":  # "NPD Group, a market research firm"
+                    self.refs.described[tok.lemma_.casefold()] = (tok.idx, (m.name, m.type))
             if tok.dep_ == "conj" or not tok.conjuncts:
                 continue
             group = []
@@ -466,14 +697,19 @@ class Parsed:
             return []
         if h.pos_ == "PRON" or h.lower_ in RELATIVE_PRONOUNS:
             if h.lower_ in RELATIVE_PRONOUNS and h.head.dep_ == "relcl":
-                return self.actors(h.head.head, depth + 1)
+                ante = h.head.head
+                m = self.refs.mention_at_token(ante)
+                if h.lower_ == "which" and m is not None and m.type == "PERSON":
+                    return self.thing_before(h, ante)  # "X, the CEO of GM, which …"
+                return self.actors(ante, depth + 1)
             return self.refs.pronoun(h.lower_, h.idx)
         for c in h.children:
-            if c.dep_ == "appos":
-                got = self.head_actors(c, depth + 1)
+            if c.dep_ == "appos":  # "the petitioners, A and B, said": every party
+                got = self.actors(c, depth + 1)
                 if got:
                     return got
-        bare = h.dep_ == "compound" and h.lower_ in ORG_NOUNS  # "Agency officials said"
+        # "Agency officials said", not "bank industry sources" (a kind of industry, no bank)
+        bare = h.dep_ == "compound" and h.lower_ in ORG_NOUNS and h.head.dep_ != "compound"
         got = self.refs.generic(h, bare=bare)
         if got or bare:
             return got
@@ -482,14 +718,33 @@ class Parsed:
             if got:
                 return got
         out: list[Actor] = []
+        for c in h.children:  # "support sites such as Mac News", "banks including X and Y"
+            if c.dep_ == "prep" and (
+                (c.lower_ == "as" and any(x.lower_ == "such" for x in c.children))
+                or c.lower_ in ("including", "like")
+            ):
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        out += [a for a in self.actors(p, depth + 1) if a[1] != "PLACE"]
+        if out:
+            return dedupe(out)
         for c in h.children:
             if c.dep_ in MODIFIER_DEPS:
                 out += self.head_actors(c, depth + 1)
             elif c.dep_ == "prep" and c.lower_ in MOD_PREPS:
                 for p in c.children:
-                    if p.dep_ == "pobj":
-                        out += self.head_actors(p, depth + 1)
+                    if p.dep_ == "pobj":  # "officials from Japan and Germany": both
+                        out += self.actors(p, depth + 1)
         return dedupe(out)
+
+    def thing_before(self, pron: Any, antecedent: Any) -> list[Actor]:
+        """ "which" never stands for a person: the last organisation or place named between
+        the person it was attached to and the pronoun, else nobody."""
+        for i in range(pron.i - 1, antecedent.i, -1):
+            m = self.refs.mention_at_token(self.doc[i])
+            if m is not None and m.type in ("ORG", "PLACE"):
+                return [(m.name, m.type)]
+        return []
 
     def members(self, tok: Any) -> list[Any]:
         """A phrase's head and its conjuncts; in a list, a name parsed as an apposition counts
@@ -656,14 +911,58 @@ class Parsed:
             return before[-1]
         if depth < 4 and v.dep_ in ("conj", "xcomp") and v.head.pos_ in ("VERB", "AUX"):
             return self.subject(v.head, depth + 1)
-        if depth < 4 and v.dep_ == "advcl" and v.tag_ == "VBG" and v.head.pos_ == "VERB":
-            return self.subject(v.head, depth + 1)  # "he said, adding that ..."
+        if depth < 4 and v.dep_ == "advcl" and v.tag_ == "VBG" and v.head.pos_ in ("VERB", "AUX"):
+            # "he said, adding that ...", "the report was critical of it, saying ..."
+            return self.subject(v.head, depth + 1)
+        if v.dep_ == "ROOT" and v.tag_ in ("VBD", "VBZ", "VBP") and v.i > v.sent.start:
+            return self.stranded(v)
         return None
+
+    def stranded(self, v: Any) -> Any:
+        """ "In a press conference at 16:15 UTC, Fritz Henderson, the CEO of GM, which …,
+        outlined a plan": a main verb parsed without a subject whose named subject was hung as
+        an apposition of the words before it. Walks up from the word before the verb to the
+        first named person or organisation set off as an apposition."""
+        i = v.i - 1
+        while i > v.sent.start and self.doc[i].is_punct:
+            i -= 1
+        x = self.doc[i]
+        for _ in range(12):
+            if self.quoted[x.i] or x.i == v.i or x.head.i == x.i:
+                return None
+            m = self.refs.mention_at_token(x)
+            if m is not None and m.type in ("PERSON", "ORG") and x.dep_ == "appos":
+                return x
+            x = x.head
+        return None
+
+    def done_by(self, t: Any) -> bool:
+        """ "The petition, filed by A, B and C, asks …": a participle describing a noun with
+        its agent is a clause of its own (the agents acted)."""
+        return (
+            t.dep_ == "acl"
+            and t.tag_ == "VBN"
+            and t.head.pos_ in ("NOUN", "PROPN")
+            and any(  # by someone named, not "by the Americans with Disabilities Act"
+                c.dep_ == "agent"
+                and any(p.dep_ == "pobj" and self.named_agent(p) for p in c.children)
+                for c in t.children
+            )
+        )
+
+    def named_agent(self, p: Any) -> bool:
+        """A person or organisation named, or a place by its name ("Americans" is not one)."""
+        m = self.refs.mention_at_token(p)
+        if m is None:
+            return False
+        return m.type in ("PERSON", "ORG") or (m.type == "PLACE" and p.tag_ == "NNP")
 
     def clause_verbs(self, sent: Any) -> list[Any]:
         out = []
         for t in sent:
-            if self.quoted[t.i] or t.pos_ != "VERB" or t.dep_ not in CLAUSE_DEPS:
+            if self.quoted[t.i] or t.pos_ != "VERB":
+                continue
+            if t.dep_ not in CLAUSE_DEPS and not self.done_by(t):
                 continue
             if t.dep_ == "conj" and t.head.pos_ not in ("VERB", "AUX"):
                 continue

@@ -41,6 +41,15 @@ ANAPHORIC_ORG = frozenset(
     group organization organisation agency corporation business giant operator carrier
     producer supplier chain studio publisher network broadcaster newspaper""".split()
 )
+# People a plural common noun names, who may speak ("analysts", "bankers"): "they" said later
+# stands for them when they were the last to be a subject.
+PEOPLE_NOUNS = frozenset(
+    """analyst official banker trader economist expert investor observer critic researcher
+    scientist lawyer diplomat executive manager worker resident witness leader lawmaker
+    legislator protester activist petitioner voter developer customer employee source
+    spokesman spokesperson dealer broker farmer doctor teacher student union negotiator
+    prosecutor investigator officer minister member""".split()
+)
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2}
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 
@@ -75,6 +84,9 @@ class Refs:
         self.gender: dict[str, str] = {}  # person → "m"/"f", from the pronouns resolved to them
         self.last_person: tuple[int, Actor] | None = None  # (position, person) of a subject
         self.lists: list[tuple[int, list[Actor]]] = []  # (end offset, conjoined entities)
+        self.last_people: tuple[int, Actor] | None = None  # ("analysts", position)
+        # noun → (position, organisation) last described so ("NPD Group, a research firm")
+        self.described: dict[str, tuple[int, Actor]] = {}
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -142,6 +154,14 @@ class Refs:
         people = [a for a in actors if a[1] == "PERSON"]
         if people and len(actors) == 1:
             self.last_person = (pos, people[0])
+
+    def people_for_they(self, pos: int) -> Actor | None:
+        """The people last named as a subject by a plural common noun ("Industry analysts
+        have …; they point out …"), when no entity was a subject since and it is recent."""
+        lp = self.last_people
+        if lp is None or lp[0] > pos or pos - lp[0] > 600 or self.last_thing_pos > lp[0]:
+            return None
+        return lp[1]
 
     def note_list(self, end: int, actors: list[Actor]) -> None:
         if len(actors) >= 2:
@@ -236,6 +256,9 @@ class Refs:
                 return [self.last_place]
             m = self.before("PLACE", tok.idx)
             return [(m.name, m.type)] if m else []
+        said = self.described.get(lemma)
+        if said is not None and said[0] < tok.idx and tok.idx - said[0] < 1500:
+            return [said[1]]  # "NPD Group, a market research firm. The firm said …"
         m = self.before("ORG", tok.idx, word=lemma)
         if m is not None:
             return [(m.name, m.type)]
