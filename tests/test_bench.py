@@ -150,3 +150,56 @@ def test_first_frame_in_a_pty(tmp_path: Path) -> None:
 def test_keystroke_sample_ends_in_plain_keys() -> None:
     sample = bench.keystroke_queries(bm.load_queries(), 30)
     assert len(sample) == 30 and all(q[-1].isalnum() for q in sample)
+
+
+FORMATS = Path(__file__).parent / "fixtures" / "formats"
+SKIP_ALL = "extract,noextract,noop,queries,fts5,rg,app"
+
+
+def test_bench_formats_reports_the_readers_throughput(tmp_path: Path) -> None:
+    """--formats DIR: MB/s and articles/s per format, in the JSON and in the table."""
+    base = [sys.executable, "-m", "newsdesk.tui.cli", "bench", str(MINI), "--articles", "2"]
+    base += ["--skip", SKIP_ALL, "--formats", str(FORMATS)]
+    proc = subprocess.run([*base, "--json"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    readers = json.loads(proc.stdout)["readers"]
+    assert set(readers) >= {"html", "feed", "warc", "pdf", "email", "mbox"}
+    for fmt, row in readers.items():
+        assert row["files"] >= 1 and row["bytes"] > 0, fmt
+        assert set(row) >= {"articles", "seconds", "mb_s", "articles_s"}
+        assert row["mb_s"] is None or row["mb_s"] >= 0
+    assert readers["warc"]["articles"] >= 3 and readers["mbox"]["articles"] >= 2
+    table = subprocess.run(base, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("readers (--formats)"))
+    assert "MB/s" in lines[head] and "articles/s" in lines[head]
+    assert {line.split()[0] for line in lines[head + 2 : head + 8]} >= {"html", "warc", "pdf"}
+
+
+def test_bench_formats_missing_folder_is_an_error() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsdesk.tui.cli", "bench", str(MINI), "--skip", SKIP_ALL]
+        + ["--formats", "/nonexistent/formats"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode != 0 and "--formats" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_make_large_writes_a_warc_and_an_mbox_the_readers_stream(tmp_path: Path) -> None:
+    """The memory test's generator, small: big non-page records with small pages among them."""
+    from newsdesk.index.ingest.sources import read_file
+    from newsdesk.index.model import Article
+    from newsdesk.index.tools.bench_formats import make_large
+
+    warc = make_large(tmp_path / "big.warc", 3, pages=20)
+    assert warc["pages"] == 20 and warc["others"] >= 1 and warc["bytes"] >= 3_000_000
+    got = [a for a in read_file(tmp_path / "big.warc") if isinstance(a, Article)]
+    assert len(got) == 20 and all(a.url.startswith("https://") for a in got)
+    box = make_large(tmp_path / "big.mbox", 3, pages=20)
+    assert box["pages"] == 20 and box["bytes"] >= 3_000_000
+    mails = [a for a in read_file(tmp_path / "big.mbox") if isinstance(a, Article)]
+    assert len(mails) == box["pages"] + box["others"]  # the attachments' messages have text too

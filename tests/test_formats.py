@@ -211,6 +211,33 @@ def test_mbox_one_article_per_message() -> None:
     assert "inbox.mbox" in str(p) and "message 3 has no text" in p.message
 
 
+def test_mbox_split_inside_an_attachment_drops_the_base64(tmp_path: Path) -> None:
+    """A mailbox that did not escape a body line starting "From " splits a message there: the
+    rest of its attachment is not indexed as words, and the message is named."""
+    import base64
+
+    blob = base64.encodebytes(bytes(range(256)) * 40).decode("ascii")
+    head = "From: Desk <desk@example.org>\nDate: Mon, 3 Jun 2024 09:00:00 +0000\n"
+    box = (
+        "From desk@example.org Mon Jun  3 09:00:00 2024\n" + head + "Subject: Harbour scans\n"
+        'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\n'
+        "The harbour master sent the scans of the damaged gate this morning.\n--b\n"
+        "Content-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n"
+        + blob[:400]
+        + "\nFrom the archive, page two follows\n"
+        + blob[400:]
+        + "--b--\n\n"
+        "From desk@example.org Mon Jun  3 10:00:00 2024\n" + head + "Subject: Gate repaired\n"
+        "Content-Type: text/plain\n\nCrews repaired the flood gate before the evening tide.\n"
+    )
+    (tmp_path / "split.mbox").write_text(box, encoding="ascii")
+    articles, problems = read(tmp_path / "split.mbox")
+    assert [a.title for a in articles] == ["Harbour scans", "Gate repaired"]
+    assert all(len(a.text) < 200 for a in articles)
+    (p,) = problems
+    assert "message 2 is only" in p.message and "base64" in p.message and p.skipped
+
+
 # --- a folder mixing everything -----------------------------------------------------------------
 
 

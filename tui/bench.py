@@ -1,4 +1,5 @@
-"""``newsdesk bench CORPUS [--articles N] [--json] [--skip PARTS] [--workdir DIR] [--index DIR]``.
+"""``newsdesk bench CORPUS [--articles N] [--json] [--skip PARTS] [--workdir DIR] [--index DIR]
+[--formats DIR]``.
 
 One run measures the build (with and without extraction), a no-op re-index, query latency over
 the committed query set (``index/data/bench_queries.txt``) against newsdesk, SQLite FTS5 and
@@ -10,7 +11,9 @@ Parts can be skipped with ``--skip`` (comma-separated): ``extract`` (the build w
 ``noextract``, ``noop``, ``queries``, ``fts5``, ``rg``, ``app`` (``first_frame`` and
 ``keystroke``), ``first_frame``, ``keystroke``. Builds go to ``--workdir`` (kept) or a temporary
 folder (removed). ``--index DIR`` measures the queries and the app on an index already built
-instead of the one this run builds.
+instead of the one this run builds. ``--formats DIR`` also reads (does not index) every file
+under DIR and reports the readers' throughput per format (MB/s, articles/s:
+``index/tools/bench_formats.py``), as ``readers`` in the JSON.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from typing import Any
 
 from newsdesk.index.errors import NewsdeskError
 from newsdesk.index.tools import bench as bm
+from newsdesk.index.tools import bench_formats
 
 PARTS = ("extract", "noextract", "noop", "queries", "fts5", "rg", "first_frame", "keystroke")
 READY_ENV = "NEWSDESK_BENCH_READY"  # if the app writes this file once ready for typing, it counts
@@ -364,11 +368,14 @@ def run_bench(
     index: Path | None = None,
     progress: Callable[[str], None] = _say,
     engine: str | None = None,
+    formats: Path | None = None,
 ) -> dict[str, Any]:
     """Every measurement not skipped; the result object printed by ``--json``.
 
     engine: an OpenSearch URL: the builds go to fresh index prefixes on that cluster (dropped
-    afterwards unless workdir is given) and FTS5, which reads a Whoosh folder, is skipped."""
+    afterwards unless workdir is given) and FTS5, which reads a Whoosh folder, is skipped.
+    formats: a folder of web pages, feeds, WARC, PDF and email: the readers' throughput per
+    format, as ``readers`` ({format: {files, bytes, articles, seconds, mb_s, articles_s}})."""
     skip = skip or set()
     if engine is not None:
         skip = skip | {"fts5"}
@@ -378,6 +385,8 @@ def run_bench(
         raise NewsdeskError("--articles must be at least 1")
     if index is not None and not index.exists():
         raise NewsdeskError(f"--index {index}: no such folder")
+    if formats is not None and not formats.exists():
+        raise NewsdeskError(f"--formats {formats}: no such file or folder")
     keep = workdir is not None
     work = (
         Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="newsdesk-bench-"))
@@ -497,6 +506,11 @@ def run_bench(
                     res["rg_p50_ms"] = _round(bm.percentile(rt.ms, 50), 2)
                     res["rg_p95_ms"] = _round(bm.percentile(rt.ms, 95), 2)
         del docs
+        if formats is not None:
+            progress(f"the readers over {formats}…")
+            res["readers"] = bench_formats.throughput([formats])
+            if not res["readers"]:
+                notes.append(f"readers: no file of a known format under {formats}")
         if "first_frame" not in skip and target is not None:
             progress("the app's first frame, in a pseudo-terminal…")
             try:
@@ -576,9 +590,40 @@ def format_table(res: dict[str, Any]) -> str:
         extra.append(f"build RSS summed over processes {res['peak_rss_build_sum_mb']:,.0f} MB")
     if extra:
         lines.append(" · ".join(extra))
+    readers = res.get("readers")
+    if readers:
+        lines.append("")
+        lines.extend(readers_table(readers))
     for note in res.get("notes", []):
         lines.append(f"note: {note}")
     return "\n".join(lines)
+
+
+def readers_table(readers: dict[str, dict[str, Any]]) -> list[str]:
+    """The readers' throughput, one line a format."""
+    head = ("readers (--formats)", "files", "MB", "articles", "s", "MB/s", "articles/s")
+    rows: list[tuple[str, ...]] = [head]
+    for fmt, r in sorted(readers.items()):
+        rows.append(
+            (
+                fmt,
+                f"{r['files']:,}",
+                f"{r['bytes'] / 1e6:,.3f}",
+                f"{r['articles']:,}",
+                f"{r['seconds']:,.2f}",
+                "—" if r.get("mb_s") is None else f"{r['mb_s']:,.2f}",
+                "—" if r.get("articles_s") is None else f"{r['articles_s']:,.1f}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = []
+    for i, row in enumerate(rows):
+        cells = [f"{row[0]:<{widths[0]}}"]
+        cells += [f"{c:>{w}}" for c, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells))
+        if i == 0:
+            lines.append("-" * (sum(widths) + 2 * (len(head) - 1)))
+    return lines
 
 
 def with_prefix(url: str, name: str) -> str:
@@ -609,6 +654,7 @@ def main(args: argparse.Namespace) -> int:
         workdir=Path(args.workdir) if args.workdir else None,
         index=Path(args.index) if getattr(args, "index", None) else None,
         engine=engine,
+        formats=Path(args.formats) if getattr(args, "formats", None) else None,
     )
     if args.json:
         sys.stdout.write(json.dumps(res, indent=1, ensure_ascii=False) + "\n")

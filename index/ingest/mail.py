@@ -10,6 +10,7 @@ import email
 import email.policy
 import email.utils
 import mailbox
+import re
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -78,8 +79,20 @@ def _article(
     ids: dict[str, int] | None,
     n: int = 0,
 ) -> Iterator[Item]:
-    text = _body(message)
+    text, dropped = _drop_encoded(_body(message))
     label = where or "the message"
+    if dropped:
+        what = "is only" if not text else "has"
+        yield Problem(
+            path,
+            None,
+            f"{label} {what} {dropped:,} lines of base64 data, dropped (an attachment read as "
+            "text: the mailbox did not escape a line starting 'From ', which split a message)"
+            + (", skipped" if not text else ""),
+            not text,
+        )
+        if not text:
+            return
     if not text:
         yield Problem(path, None, f"{label} has no text, skipped", True)
         return
@@ -106,6 +119,41 @@ def _article(
         author=sender,
         locator=where,
     )
+
+
+# A line of base64 as mail encodes it (76 characters, no spaces); runs of at least
+# _ENCODED_RUN such lines in a text body are an attachment read as text.
+_ENCODED_LINE = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")
+_ENCODED_RUN = 3
+_BOUNDARY = re.compile(r"--[0-9A-Za-z'()+_,./:=?-]{1,70}")
+
+
+def _drop_encoded(text: str) -> tuple[str, int]:
+    """The text without runs of base64 lines, and how many lines were dropped. In an mbox
+    whose writer did not escape body lines starting with "From ", a message is split there
+    and the rest of an attachment becomes the body of the next "message": megabytes of
+    base64 that would be indexed as words."""
+    if len(text) < 40 * _ENCODED_RUN or not _ENCODED_LINE.search(text):
+        return text, 0
+    lines = text.split("\n")
+    keep: list[str] = []
+    run: list[str] = []
+    dropped = 0
+    for line in [*lines, ""]:
+        if _ENCODED_LINE.fullmatch(line.strip()):
+            run.append(line)
+            continue
+        if len(run) >= _ENCODED_RUN:
+            dropped += len(run)
+        else:
+            keep.extend(run)
+        run = []
+        keep.append(line)
+    if not dropped:
+        return text, 0
+    # the attachment's MIME boundary lines (--b, --b--) go with it
+    kept = [line for line in keep[:-1] if not _BOUNDARY.fullmatch(line.strip())]
+    return clean("\n".join(kept)), dropped
 
 
 def _header(message: EmailMessage, name: str) -> str:

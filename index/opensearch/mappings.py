@@ -20,7 +20,9 @@ from typing import Any
 
 from whoosh.analysis import STOP_WORDS
 
-FORMAT = 1  # the mapping version: another one is refused with the command that rebuilds
+# The mapping version: another one is refused with the command that rebuilds (2: provenance and
+# near-duplicate groups on articles and passages).
+FORMAT = 2
 INDICES = ("passages", "articles", "entities", "facts")
 META = "meta"
 # Whoosh's RegexTokenizer default expression (java.util.regex with Unicode classes: \w as Python's)
@@ -115,6 +117,11 @@ def mapping(name: str) -> dict[str, Any]:
             "date": _DATE,
             "hash": {"type": "keyword", "index": False},
             "ents": _KEYWORD,
+            # the near-duplicate group (search folds a group's copies into one hit), "1" on the
+            # passages of copies, and the provenance a hit shows (url, page, publisher, …)
+            "group": _KEYWORD,
+            "dup": _KEYWORD,
+            "prov": {"type": "object", "enabled": False},
             **_entity_keywords(),
         }
     elif name == "articles":
@@ -129,6 +136,16 @@ def mapping(name: str) -> dict[str, Any]:
             "text": _STORED,
             "passages": _STORED,
             "analysis": _STORED,
+            # provenance (model.Article), the near-duplicate group (Reader.copies looks it up)
+            # and the duplicate signature (Writer.known gives it back to the builder)
+            "url": _STORED,
+            "publisher": _STORED,
+            "author": _STORED,
+            "captured": {"type": "keyword", "index": False},
+            "locator": _STORED,
+            "pages": _STORED_INT,
+            "group": _KEYWORD,
+            "minhash": {"type": "binary"},
         }
     elif name == "entities":
         props = {

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -27,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from newsdesk.index.errors import IndexBusy
+from newsdesk.index.ingest.dedupe import signature
 from newsdesk.index.model import Analysis, Article, Passage
 from newsdesk.index.opensearch.cluster import (
     WRITE_RETRY_S,
@@ -68,6 +70,10 @@ def passage_sources(
         }
         src["hash"] = hash_
         src["date"] = _iso(doc.get("date"))
+        src["group"] = doc["group"]
+        src["prov"] = doc["prov"]
+        if doc.get("dup"):
+            src["dup"] = doc["dup"]
         if doc.get("ents"):
             src["ents"] = doc["ents"].decode("utf-8").split(SEP)
         _keywords(doc, src)
@@ -117,6 +123,15 @@ def article_source(
         "text": article.text,
         "passages": json.dumps([[p.start, p.end] for p in passages]),
         "analysis": dump_analysis(analysis) if analysis is not None else "",
+        # as the Whoosh store keeps them (store/docs.py article_doc)
+        "url": article.url,
+        "publisher": article.publisher,
+        "author": article.author,
+        "captured": article.captured,
+        "locator": article.locator,
+        "pages": list(article.pages),
+        "group": article.group or article.id,
+        "minhash": base64.b64encode(signature(article.text)).decode("ascii"),
     }
 
 
@@ -394,10 +409,19 @@ class OpenSearchWriter(Writer):
     def known(self) -> dict[str, Known]:
         out = {}
         for hit in self.cluster.scan(
-            self.targets["articles"], {"match_all": {}}, ["id"], source=["id", "hash", "path"]
+            self.targets["articles"],
+            {"match_all": {}},
+            ["id"],
+            source=["id", "hash", "path", "group", "minhash"],
         ):
             src = hit["_source"]
-            out[src["id"]] = Known(src.get("hash", ""), src.get("path", ""))
+            group = src.get("group") or ""
+            out[src["id"]] = Known(
+                src.get("hash", ""),
+                src.get("path", ""),
+                group,
+                base64.b64decode(src["minhash"]) if src.get("minhash") else b"",
+            )
         return out
 
     def write(self, records: Sequence[ArticleRecord]) -> None:

@@ -11,16 +11,17 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.widgets import OptionList
 
-from newsdesk.index.model import Evidence, Fact
+from newsdesk.index.model import Article, Evidence, Fact
 from newsdesk.tui.citation import fact_citation, passage_citation
 from newsdesk.tui.safe import one_line
 from newsdesk.tui.scope import fact_clauses
 from newsdesk.tui.screens.base import MainBase
+from newsdesk.tui.screens.copies import CopiesScreen
 from newsdesk.tui.widgets.facts import FactPane
 from newsdesk.tui.widgets.passage import PassageView
 
 if TYPE_CHECKING:
-    from newsdesk.index.seam import ArticleView, Reader
+    from newsdesk.index.seam import ArticleView, Hit, Reader
 
 OPEN_DELAY = 0.06
 DOC_CACHE = 16
@@ -43,6 +44,7 @@ class Reading(MainBase):
         if self._open_timer is not None:
             self._open_timer.stop()
         self._open_timer = self.set_timer(OPEN_DELAY, self._open_current)
+        self.refresh_bindings()  # the copies key shows only on a hit with copies
 
     def _open_current(self) -> None:
         self._open_timer = None
@@ -151,6 +153,77 @@ class Reading(MainBase):
 
     def action_prev_hit(self) -> None:
         self._move_hit(-1)
+
+    # -- copies ------------------------------------------------------------------------------------
+
+    def action_show_copies(self) -> None:
+        """The copies of the selected hit (its near-duplicate group), one key away."""
+        hit = self.results.current
+        if hit is None or not self.ready:
+            self.notify("No hit selected", markup=False)
+            return
+        if not hit.copies:
+            self.notify("This hit has no copies", markup=False)
+            return
+        self._copies_load(hit)
+
+    @work(thread=True, exclusive=True, group="copies", exit_on_error=False)
+    def _copies_load(self, hit: Hit) -> None:
+        def fetch(e: Reader) -> tuple[Article | None, list[Article]]:
+            return e.article(hit.article_id), e.copies(hit.article_id)
+
+        try:
+            shown, copies = self._engine_call(fetch)
+        except Exception as exc:
+            self._from_thread(
+                self.notify,
+                one_line(f"cannot read the copies: {exc}"),
+                severity="error",
+                markup=False,
+            )
+            return
+        self._from_thread(self._show_copies, hit, shown, copies)
+
+    def _show_copies(self, hit: Hit, shown: Article | None, copies: list[Article]) -> None:
+        if shown is None or not copies:
+            self.notify("No copies of this hit in the index (r refreshes)", markup=False)
+            return
+        result = self.result
+        terms = result.terms if result is not None and result.request == self._request else {}
+
+        def closed(copy: Article | None) -> None:
+            if copy is not None:
+                self._open_copy(copy.id, terms, hit.ordinal)
+
+        self.app.push_screen(CopiesScreen(shown, copies), closed)
+
+    @work(thread=True, exclusive=True, group="copies", exit_on_error=False)
+    def _open_copy(self, article_id: str, terms: dict[str, frozenset[str]], ordinal: int) -> None:
+        """Open a copy at its first passage holding the query's words (else the hit's ordinal)."""
+
+        def fetch(e: Reader) -> tuple[ArticleView | None, list[Any]]:
+            doc = e.article_view(article_id)
+            spans = e.highlights(doc.article.text, terms) if doc is not None and terms else []
+            return doc, spans
+
+        try:
+            doc, spans = self._engine_call(fetch)
+        except Exception as exc:
+            self._from_thread(self.passage.show_message, f"cannot read the copy: {exc}")
+            return
+        if doc is None or not doc.passages:
+            self._from_thread(self.notify, "This copy is no longer in the index", markup=False)
+            return
+        starts = [s.start for s in spans]
+        with_hit = [p for p in doc.passages if any(p.start <= x < p.end for x in starts)]
+        same = [p for p in doc.passages if p.ordinal == ordinal]
+        passage = (with_hit or same or list(doc.passages))[0]
+        self._from_thread(self._show_copy, doc, passage.id)
+
+    def _show_copy(self, doc: ArticleView, passage_id: str) -> None:
+        self._remember(doc)
+        self._open(doc.article.id, passage_id)
+        self._focus_pane("passage")
 
     # -- facts -------------------------------------------------------------------------------------
 
