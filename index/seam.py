@@ -4,7 +4,8 @@ Two abstract protocols, in the style of Harlequin's adapter base classes:
 
 - :class:`Reader`: search (one :class:`SearchRequest` value, which is also the app's stale-check
   token, the message sent to the search process and the facet cache key), highlights, facets,
-  suggestions, and lookups of articles, passages, entities and facts;
+  suggestions, and lookups of articles, passages, entities and facts; the user's corrections
+  (``corrections``, ``correct``, ``uncorrect``: kept beside the index, applied as it is read);
 - :class:`Writer`: add, replace and delete articles with their passages, mentions and facts,
   keep entity counts, commit, and say which articles (and content hashes) the index holds.
 
@@ -21,6 +22,17 @@ from typing import Any
 
 import attrs
 
+from newsdesk.index.corrections import (
+    NONE,
+    Correction,
+    Corrections,
+    CorrectionStore,
+    check_type,
+    next_number,
+    now,
+    split_id,
+)
+from newsdesk.index.errors import NewsdeskError
 from newsdesk.index.model import Analysis, Article, Entity, Fact, Mention, Passage
 
 
@@ -143,6 +155,9 @@ class SearchResult:
     # The query's terms by field, as the engine matched them: marks hits in a passage opened
     # later (Reader.highlights) without parsing the query again.
     terms: dict[str, frozenset[str]] = attrs.Factory(dict)
+    # The date facet, counted with the entity facets: matching passages by their article's month
+    # ("2023-11"), in month order; undated passages are not counted.
+    months: dict[str, int] = attrs.Factory(dict)
 
     @property
     def query(self) -> str:
@@ -237,6 +252,191 @@ class Reader(abc.ABC):
         passage: str | None = None,
         limit: int | None = None,
     ) -> list[Fact]: ...
+
+    # -- corrections by the user (index/corrections.py) --------------------------------------------
+    # Kept beside the index by the engine (its correction_store), never by a Writer: making one
+    # needs no index lock and indexing again leaves them alone. Applied as the index is read.
+
+    def correction_store(self) -> CorrectionStore | None:
+        """Where this engine keeps corrections; None when it keeps none."""
+        return None
+
+    def corrections(self) -> Corrections:
+        """The corrections in force (read again when the store says they changed)."""
+        store = self.correction_store()
+        if store is None:
+            return NONE
+        stamp = store.stamp()
+        cached: tuple[object, Corrections] | None = getattr(self, "_corrections_cached", None)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, Corrections(store.load()))
+            self._corrections_cached = cached
+        return cached[1]
+
+    def corrections_changed(self) -> bool:
+        """Whether the corrections changed since last read (another process made one)."""
+        store = self.correction_store()
+        if store is None:
+            return False
+        cached = getattr(self, "_corrections_cached", None)
+        store.poll()
+        return cached is not None and cached[0] != store.stamp()
+
+    def correct(self, op: str, target: str, value: str = "") -> Correction:
+        """Record a correction and return it: ``merge`` entity target into entity value,
+        ``split`` alias value off entity target, ``hide`` entity target, ``type`` of entity
+        target to value, ``flag`` fact target. Entities by name, alias or id; NewsdeskError when
+        a name is no entity, a fact no fact, or the correction would change nothing."""
+        store = self.correction_store()
+        if store is None:
+            raise NewsdeskError(f"{self.location} keeps no corrections")
+        names: list[Entity] = []
+        if op == "flag":
+            article_id = target.rpartition(":")[0]
+            if not any(f.id == target for f in self.facts(article=article_id)):
+                raise NewsdeskError(f"no fact {target!r} in the index (or it is flagged already)")
+        elif op in ("merge", "split", "hide", "type"):
+            entity = self._entity_named(target)
+            names.append(entity)
+            target = entity.id
+            if op == "merge":
+                into = self._entity_named(value)
+                if into.id == entity.id:
+                    raise NewsdeskError(f"“{entity.name}” and “{into.name}” are one entity already")
+                names.append(into)
+                value = into.id
+            elif op == "type":
+                try:
+                    value = check_type(value)
+                except ValueError as exc:
+                    raise NewsdeskError(str(exc)) from None
+                if value == entity.type:
+                    raise NewsdeskError(f"“{entity.name}” is a {value} already")
+            elif op == "split":
+                alias = next(
+                    (a for a in entity.aliases if a.lower() == value.strip().lower()), None
+                )
+                if alias is None or alias.lower() == entity.name.lower():
+                    known = ", ".join(a for a in entity.aliases if a != entity.name) or "none"
+                    raise NewsdeskError(
+                        f"“{value}” is not an alias of “{entity.name}” to split off "
+                        f"(its aliases: {known})"
+                    )
+                value = alias
+        else:
+            raise NewsdeskError(f"unknown correction {op!r}: merge, split, hide, type or flag")
+        made: list[Correction] = []
+
+        def add(entries: list[Correction]) -> list[Correction]:
+            c = Correction(
+                next_number(entries),
+                op,
+                target,
+                value,
+                tuple((e.id, e.name, e.type) for e in names),
+                now(),
+            )
+            made[:] = [c]
+            return [*entries, c]
+
+        store.change(add)
+        return made[0]
+
+    def uncorrect(self, n: int) -> Correction:
+        """Remove correction number n and return it; NewsdeskError when there is none."""
+        store = self.correction_store()
+        gone: list[Correction] = []
+
+        def drop(entries: list[Correction]) -> list[Correction]:
+            gone[:] = [c for c in entries if c.n == n]
+            if not gone:  # nothing written
+                raise NewsdeskError(f"no correction number {n}")
+            return [c for c in entries if c.n != n]
+
+        if store is None:
+            raise NewsdeskError(f"no correction number {n}")
+        store.change(drop)
+        return gone[0]
+
+    def _entity_named(self, name: str) -> Entity:
+        found = self.resolve_entity(name)
+        if found is None:
+            raise NewsdeskError(f"no entity {name!r} in the index")
+        fixes = self.corrections()
+        for entity_id, keys in fixes.splits.items():
+            if any(found.id == split_id(entity_id, k) for k in keys):
+                raise NewsdeskError(
+                    f"“{found.name}” was split off another entity: undo that split to change it"
+                )
+        return found
+
+    def entity_by_id(self, entity_id: str) -> Entity | None:
+        """The entity of an id as the engine holds it (no corrections applied)."""
+        return None
+
+    def _corrected(self, found: Entity | None, name: str) -> Entity | None:
+        """What resolve_entity gives: the corrections applied to what the engine found."""
+        fixes = self.corrections()
+        if found is None or not fixes.affects_entities:
+            return found
+        root = fixes.canon(found.id)
+        if fixes.is_hidden(root):
+            return None
+        members = [e for e in map(self.entity_by_id, fixes.members(root)) if e is not None]
+        shown = fixes.entities(members or [found])
+        if not shown:
+            return None
+        entity = shown[0]
+        alias = fixes.split_of(entity, name)
+        if alias is not None:
+            return next(
+                (
+                    e
+                    for e in fixes.split_entities([entity], self.analysis)
+                    if e.id == split_id(entity.id, alias)
+                ),
+                Entity(split_id(entity.id, alias), alias, entity.type, (alias,)),
+            )
+        return entity
+
+    def _corrected_entities(
+        self, found: Sequence[Entity], type: str | None = None, article: str | None = None
+    ) -> list[Entity]:
+        """An engine's entity list as shown: corrections applied, then the type kept to, in
+        order of mentions (of one article when article is given)."""
+        fixes = self.corrections()
+        out = list(found)
+        if fixes.affects_entities:
+            held = {e.id for e in out}
+            roots = {fixes.canon(e.id) for e in out} - held
+            known = {r: e for r in roots if (e := self.entity_by_id(r)) is not None}
+            out = fixes.entities(out, known)
+            if article is not None:
+                analysis = self.analysis(article)
+                out = fixes.split_entities(out, lambda a: analysis if a == article else None)
+            else:
+                out = fixes.split_entities(out, self.analysis)
+            out = [e for e in out if not fixes.is_hidden(e.id)]
+        if type:
+            out = [e for e in out if e.type == type.upper()]
+        return sorted(out, key=lambda e: (-e.mentions, e.name.lower()))
+
+    def filter_names(self, name: str) -> list[str]:
+        """The canonical names (lower case) an entity filter on name matches: the entity's, and
+        those of the entities merged into it."""
+        canon = self.resolve_entity(name)
+        if canon is None:
+            return [name.lower()]
+        fixes = self.corrections()
+        if not fixes.merged:
+            return [canon.name.lower()]
+        out = [canon.name.lower()]
+        for i in fixes.members(canon.id)[1:]:
+            held = self.entity_by_id(i)
+            known = held.name if held is not None else fixes.names.get(i, ("", ""))[0]
+            if known:
+                out.append(known.lower())
+        return list(dict.fromkeys(out))
 
 
 # -- writing ---------------------------------------------------------------------------------------

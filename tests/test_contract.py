@@ -30,13 +30,14 @@ import pytest
 from newsdesk.index import build as index_build
 from newsdesk.index.build import Builder, Summary, content_hash
 from newsdesk.index.engines import open_reader, open_writer
-from newsdesk.index.errors import IndexBusy
+from newsdesk.index.errors import IndexBusy, NewsdeskError
 from newsdesk.index.extract import analyze as index_analyze
 from newsdesk.index.ingest.passages import split_passages
 from newsdesk.index.model import Analysis, Article, Entity, Mention
 from newsdesk.index.seam import ArticleRecord, Reader, SearchRequest, SearchResult, Span, Writer
 
 from .fake_extraction import fake_batch
+from .test_formats import write_wire
 
 pytestmark = pytest.mark.store
 
@@ -751,6 +752,43 @@ def test_highlights_of_a_passage_match_the_hits(reader: Reader) -> None:
             assert tuple(spans) == hit.highlights and spans, (text, hit.passage_id)
 
 
+def test_copies_are_the_other_articles_of_a_near_duplicate_group(fresh: Any) -> None:
+    """Four rewrites of one wire story and another story: search shows the rewrites as one hit
+    with 3 copies; copies() of any rewrite lists the other three (the group named after the
+    first); the writer gives the group and signature back, so a rerun keeps every group and
+    writes nothing."""
+    kind, location, corpus, _ = fresh
+    write_wire(corpus, 4)
+    summary = index(kind, location, [corpus])
+    assert summary.near_duplicates == 3
+    reader = open_r(fresh)
+    copies = reader.copies("outlet01")
+    assert [c.id for c in copies] == ["outlet02", "outlet03", "outlet04"]
+    assert {c.group for c in copies} == {"outlet01"}
+    assert (copies[0].title, copies[0].source, copies[0].date) == (
+        "Flood barrier closes (2)",
+        "Outlet 2",
+        "2024-06-02",
+    )
+    assert "barrier" in copies[0].text
+    assert [c.id for c in reader.copies("outlet03")] == ["outlet01", "outlet02", "outlet04"]
+    assert reader.copies("quota") == [] and reader.copies("no-such-article") == []
+    # search shows one hit per group, its copies counted; paging walks the folded list
+    res = search(reader, "barrier")
+    assert {h.article_id for h in res.hits} == {"outlet01", "quota"}
+    first = next(h for h in res.hits if h.article_id == "outlet01")
+    assert (first.copies, first.group) == (3, "outlet01")
+    assert next(h for h in res.hits if h.article_id == "quota").copies == 0
+    one = search(reader, "barrier", limit=1)
+    two = search(reader, "barrier", limit=1, offset=1)
+    assert [h.passage_id for h in one.hits + two.hits] == [h.passage_id for h in res.hits[:2]]
+    with kind.writer(location) as w:
+        known = w.known()
+    assert known["outlet02"].group == "outlet01" and known["outlet02"].sig
+    again = index(kind, location, [corpus])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 5)
+
+
 # -- refresh ---------------------------------------------------------------------------------------
 
 
@@ -814,3 +852,150 @@ def test_refresh_with_nothing_new_is_false(fresh: Any) -> None:
 
 def test_refresh_with_nothing_new_is_false_when_a_part_is_empty(fresh: Any) -> None:
     _refresh_idle(fresh, only=["launch"])
+
+
+# -- corrections by the user (index/corrections.py) ------------------------------------------------
+
+
+def _corrected(fresh: Any) -> Reader:
+    kind, location, corpus, _ = fresh
+    index(kind, location, [write_corpus(corpus)])
+    return open_r(fresh)
+
+
+def _facets(reader: Reader, text: str = "") -> dict[str, dict[str, int]]:
+    res = reader.search(SearchRequest(text, limit=50))
+    assert res.error is None, res.error
+    return {t: {r.name: r.count for r in rows} for t, rows in res.facets.items() if rows}
+
+
+def test_corrections_merge_joins_two_entities_everywhere(fresh: Any) -> None:
+    reader = _corrected(fresh)
+    assert reader.corrections().entries == ()
+    c = reader.correct("merge", "Lazarus Group", "reuters")
+    assert (c.n, c.op, c.target, c.value) == (1, "merge", "org:lazarus-group", "org:reuters")
+    assert [x.n for x in reader.corrections().entries] == [1]
+    orgs = reader.entities(type="ORG")
+    assert [(e.id, e.name, e.mentions, set(e.aliases), set(e.articles)) for e in orgs] == [
+        ("org:reuters", "Reuters", 3, {"Reuters", "Lazarus Group"}, {"cyber", "markets"})
+    ]
+    for name in ("Lazarus Group", "reuters"):  # a merged name finds the entity it went into
+        found = reader.resolve_entity(name)
+        assert found is not None and found.id == "org:reuters" and found.mentions == 3
+    # facets: one row, the passages of both (cyber#1, cyber#2, markets#1)
+    assert _facets(reader)["ORG"] == {"Reuters": 3}
+    # a filter by the survivor matches the merged one's passages too
+    res = reader.search(SearchRequest("", entities=("Reuters",), limit=50, facets=False))
+    assert {h.passage_id for h in res.hits} == {"cyber#1", "cyber#2", "markets#1"}
+    # a passage naming both is counted once: Japan cyber#1 summit#1 harvest#1, NK cyber#2 summit#1
+    reader.correct("merge", "Japan", "North Korea")
+    assert _facets(reader)["PLACE"] == {"North Korea": 4}
+    nk = reader.resolve_entity("japan")
+    assert nk is not None and (nk.name, nk.mentions) == ("North Korea", 5)
+    in_cyber = reader.entities(article="cyber", type="ORG")
+    assert [e.id for e in in_cyber] == ["org:reuters"]
+    view = reader.article_view("cyber")
+    assert view is not None
+    assert {m.entity_id for m in view.mentions if m.type == "ORG"} == {"org:reuters"}
+
+
+def test_corrections_hide_type_and_flag(fresh: Any) -> None:
+    reader = _corrected(fresh)
+    hide = reader.correct("hide", "Japan")
+    assert reader.resolve_entity("Japan") is None
+    assert "Japan" not in {e.name for e in reader.entities()}
+    assert "Japan" not in _facets(reader).get("PLACE", {})
+    retype = reader.correct("type", "North Korea", "orgs")  # a tab's name works
+    assert retype.value == "ORG"
+    assert "North Korea" in {e.name for e in reader.entities(type="ORG")}
+    assert "North Korea" not in {e.name for e in reader.entities(type="PLACE")}
+    assert _facets(reader)["ORG"]["North Korea"] == 2
+    nk = reader.resolve_entity("north korea")
+    assert nk is not None and nk.type == "ORG"
+    flag = reader.correct("flag", "summit:f1")
+    assert [f.id for f in reader.facts()] == ["cyber:f1"]
+    assert [f.id for f in reader.facts(entity="Anne Neuberger")] == ["cyber:f1"]
+    assert [f.id for f in reader.facts("delegations")] == []
+    view = reader.article_view("summit")
+    assert view is not None and view.facts == ()
+    # undo, one at a time, by number
+    assert reader.uncorrect(flag.n) == flag
+    assert {f.id for f in reader.facts()} == {"cyber:f1", "summit:f1"}
+    reader.uncorrect(hide.n)
+    assert reader.resolve_entity("Japan") is not None
+    assert [c.n for c in reader.corrections().entries] == [retype.n]
+    with pytest.raises(NewsdeskError):
+        reader.uncorrect(hide.n)
+
+
+def test_corrections_split_an_alias_off(fresh: Any) -> None:
+    reader = _corrected(fresh)
+    reader.correct("merge", "Lazarus Group", "Reuters")
+    c = reader.correct("split", "Reuters", "lazarus group")
+    assert c.value == "Lazarus Group"
+    orgs = {e.name: e for e in reader.entities(type="ORG")}
+    assert set(orgs) == {"Reuters", "Lazarus Group"}
+    assert orgs["Reuters"].aliases == ("Reuters",) and orgs["Reuters"].mentions == 2
+    split = orgs["Lazarus Group"]
+    assert (split.mentions, split.articles) == (1, ("cyber",))
+    found = reader.resolve_entity("Lazarus Group")
+    assert found is not None and found.id == split.id
+
+
+def test_corrections_refuse_what_cannot_be(fresh: Any) -> None:
+    reader = _corrected(fresh)
+    for op, target, value in (
+        ("merge", "Atlantis", "Japan"),
+        ("merge", "Japan", "japan"),
+        ("hide", "Nobody", ""),
+        ("type", "Japan", "CITY"),
+        ("type", "Japan", "place"),
+        ("split", "Japan", "Nippon"),
+        ("flag", "cyber:f9", ""),
+        ("rename", "Japan", ""),
+    ):
+        with pytest.raises(NewsdeskError):
+            reader.correct(op, target, value)
+    assert reader.corrections().entries == ()
+
+
+def test_corrections_survive_indexing_again_and_reach_other_readers(fresh: Any) -> None:
+    kind, location, corpus, _ = fresh
+    reader = _corrected(fresh)
+    other = open_r(fresh)
+    assert other.resolve_entity("Japan") is not None
+    reader.correct("hide", "Japan")
+    assert other.refresh() is True  # another reader notices a correction
+    assert other.resolve_entity("Japan") is None
+    (corpus / "extra.txt").write_text(
+        "date 2023-09-01\ntitle: Japan again\nsource: Desk\nlicense: CC0\n\n"
+        "Japan and Reuters appear once more in this paragraph, which is long enough to index.\n",
+        encoding="utf-8",
+    )
+    index(kind, location, [corpus])
+    again = open_r(fresh)
+    assert again.stats().articles == 6
+    assert again.resolve_entity("Japan") is None
+    assert "Japan" not in {e.name for e in again.entities()}
+    assert [c.op for c in again.corrections().entries] == ["hide"]
+
+
+def test_corrections_need_no_index_lock(fresh: Any) -> None:
+    kind, location, _, _ = fresh
+    reader = _corrected(fresh)
+    with kind.writer(location, lock_wait_s=0.1):  # as a `newsdesk index` run holds the index
+        made = reader.correct("hide", "Japan")
+        assert reader.resolve_entity("Japan") is None
+    assert [c.n for c in reader.corrections().entries] == [made.n]
+
+
+def test_the_date_facet_counts_passages_by_month(reader: Reader) -> None:
+    want: Counter[str] = Counter()
+    for date, _, _, _, paragraphs in ARTICLES.values():
+        want[date[:7]] += len(paragraphs)
+    every = reader.search(SearchRequest("", limit=1))
+    assert every.error is None
+    assert every.months == dict(sorted(want.items())) and list(every.months) == sorted(want)
+    some = reader.search(SearchRequest("exchanges", limit=1))
+    assert some.months == {"2023-03": 2} and some.total == 2
+    assert reader.search(SearchRequest("exchanges", limit=1, facets=False)).months == {}

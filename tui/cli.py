@@ -346,6 +346,61 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- corrections ----------------------------------------------------------------------------------
+
+CORRECT_ARGS = {
+    "merge": ("ENTITY", "INTO"),
+    "split": ("ENTITY", "ALIAS"),
+    "hide": ("ENTITY",),
+    "type": ("ENTITY", "TYPE"),
+    "flag": ("FACT_ID",),
+    "list": (),
+    "undo": ("N",),
+}
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    """Record, list or undo a correction (kept beside the index, applied as it is read)."""
+    want = CORRECT_ARGS[args.op]
+    if len(args.args) != len(want):
+        usage = " ".join((args.op, *want))
+        raise CliError(f"correct {args.op} takes {len(want)} argument(s): newsdesk correct {usage}")
+    engine = _engine(args)
+    if args.op == "list":
+        entries = engine.corrections().entries
+        if args.json:
+            _dump([c.as_json() for c in entries])
+            return 0
+        con = console()
+        for c in entries:
+            con.print(one_line(f"{c.n:>3}  {c.at}  {c.describe()}"))
+        if not entries:
+            sys.stderr.write("no corrections\n")
+        return 0
+    if args.op == "undo":
+        try:
+            n = int(args.args[0])
+        except ValueError:
+            raise CliError(
+                f"undo takes a number from `newsdesk correct list`, not {args.args[0]!r}"
+            ) from None
+        made = engine.uncorrect(n)
+        verb = "undone"
+    else:
+        if args.op in ("merge", "split", "hide", "type"):
+            _check_entities(engine, args.args[:1])
+        if args.op == "merge":
+            _check_entities(engine, args.args[1:])
+        made = engine.correct(args.op, args.args[0], args.args[1] if len(args.args) > 1 else "")
+        verb = "recorded"
+    if args.json:
+        _dump(made.as_json())
+    else:
+        sys.stdout.write(one_line(f"{made.n}: {made.describe()}") + "\n")
+        sys.stderr.write(f"correction {made.n} {verb}\n")
+    return 0
+
+
 def _check_entities(engine: Reader, names: Sequence[str], facts: bool = False) -> None:
     """A CliError naming near matches for the first name that is no entity of the index.
 
@@ -435,6 +490,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 # Each subcommand's --help: what it does, then examples (kept here, one place to read them all).
 SUBCOMMAND_HELP: dict[str, tuple[str, tuple[str, ...]]] = {
+    "correct": (
+        "Correct the extraction: merge an entity into another, split an alias off one, hide one,\n"
+        "change its type (PERSON, ORG, PLACE, MISC or a tab's name), flag a wrong fact; list the\n"
+        "corrections and undo one by its number. They are kept beside the index (the index\n"
+        "folder's corrections.json, or the cluster's PREFIX-corrections), applied to every view,\n"
+        "filter, fact list and export, and kept when articles are indexed again.",
+        (
+            'newsdesk correct merge "Boeing Co" Boeing',
+            'newsdesk correct split Jordan "Michael Jordan"',
+            "newsdesk correct hide Reuters",
+            "newsdesk correct type Apple ORG",
+            "newsdesk correct flag summit:f3",
+            "newsdesk correct list --json",
+            "newsdesk correct undo 2",
+        ),
+    ),
     "open": (
         "Open the app on the index: search as you type, entities, facts and passages.",
         ("newsdesk", "newsdesk open --index ~/news-index"),
@@ -597,6 +668,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", metavar="FILE")
     s.set_defaults(func=cmd_export)
 
+    s = sub.add_parser(
+        "correct", parents=[common], help="merge, split, hide or retype entities; flag facts"
+    )
+    s.add_argument("op", choices=list(CORRECT_ARGS), help="what to do")
+    s.add_argument("args", nargs="*", help="the entity (name, alias or id), fact id or number")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_correct)
+
     s = sub.add_parser("serve", parents=[common], help="serve the app in a browser")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--host", help="address to bind (default 127.0.0.1)")
@@ -608,6 +687,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--skip", default="", help="comma-separated parts to skip")
     s.add_argument("--workdir", help="where to build the benchmark indexes (default: a temp dir)")
+    s.add_argument(
+        "--formats",
+        metavar="DIR",
+        help="also time the readers (MB/s, articles/s per format) over the files under DIR",
+    )
     s.set_defaults(func=cmd_bench)
     _describe(sub)
     return p

@@ -53,6 +53,11 @@ class NewsdeskCommands(Provider):
             partial(screen.action_toggle_pane, "facts"),
         )
         yield (
+            "Copies of the hit",
+            "The near-duplicates folded into the selected hit (+N copies)",
+            screen.action_show_copies,
+        )
+        yield (
             "Facts table of the results",
             "Who said what, when, about whom, across the hits",
             screen.action_facts_table,
@@ -65,6 +70,11 @@ class NewsdeskCommands(Provider):
         )
         for name, help_text, callback in screen.saved_commands():
             yield name, help_text, callback  # type: ignore[misc]
+        yield (
+            "Corrections…",
+            "Merged, split, hidden and retyped entities, flagged facts: choose one to undo it",
+            screen.show_corrections,
+        )
         yield "Refresh the index", "Pick up articles indexed since", screen.action_refresh_index
         if not served():  # a browser session stays on the index it was served
             yield "Open another index…", "Switch to another index folder", screen.ask_open_index

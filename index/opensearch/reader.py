@@ -23,6 +23,7 @@ import attrs
 from newsdesk.index.errors import QueryError
 from newsdesk.index.model import Analysis, Article, Entity, Fact, Passage
 from newsdesk.index.opensearch.cluster import Cluster
+from newsdesk.index.opensearch.corrections import ClusterStore
 from newsdesk.index.opensearch.mappings import FACT_FIELDS, INDICES, PASSAGE_FIELDS
 from newsdesk.index.opensearch.translate import Translator, raw_builder, unstemmed
 from newsdesk.index.seam import (
@@ -35,15 +36,20 @@ from newsdesk.index.seam import (
     Span,
     Stats,
 )
+from newsdesk.index.search.collapse import GROW
 from newsdesk.index.search.engine import _PLAIN_WORD
 from newsdesk.index.search.highlight import snippet, spans_for
 from newsdesk.index.search.query import QueryBuilder, query_terms
 from newsdesk.index.store.codec import load_analysis, load_fact
+from newsdesk.index.store.docs import stored_provenance
 from newsdesk.index.store.schema import TYPE_FIELD, fact_schema, passage_schema
 
 KEEP_ALIVE = "10m"
 FACET_SIZE = 10_000  # entities counted per search (every one, for any realistic result set)
-HIT_SOURCE = ["id", "article_id", "ordinal", "start", "end", "text", "title", "date"]
+HIT_SOURCE = [
+    *("id", "article_id", "ordinal", "start", "end", "text", "title", "date", "group", "prov")
+]
+MAX_WINDOW = 10_000  # from + size of one search (OpenSearch's index.max_result_window)
 
 
 def _article(src: dict[str, Any]) -> Article:
@@ -55,6 +61,7 @@ def _article(src: dict[str, Any]) -> Article:
         license=src.get("license") or "",
         path=src.get("path") or "",
         text=src.get("text") or "",
+        **stored_provenance(src),
     )
 
 
@@ -117,10 +124,12 @@ class OpenSearchReader(Reader):
         self.fact_dsl = Translator(unstemmed(fschema), FACT_FIELDS)
         self._lock = threading.RLock()
         self._generation = 0
+        self._copies_at: tuple[int, bool] | None = None  # (generation, the index holds copies)
         self._pits: dict[str, str] = {}
         self._seen = self._commits()
         self._open_pits()
         self._names: dict[str, tuple[str, str]] = {}
+        self._store = ClusterStore(self.cluster)
 
     # -- snapshots ---------------------------------------------------------------------------------
 
@@ -186,6 +195,10 @@ class OpenSearchReader(Reader):
     def refresh(self) -> bool:
         commits = self._commits()
         if commits == self._seen:
+            if self.corrections_changed():
+                with self._lock:
+                    self._generation += 1
+                return True
             return False
         with self._lock:
             self._seen = commits
@@ -240,27 +253,94 @@ class OpenSearchReader(Reader):
     # -- search ------------------------------------------------------------------------------------
 
     def _entity_filter(self, names: Sequence[str]) -> list[dict[str, Any]]:
-        out = []
-        for name in names:
-            canon = self.resolve_entity(name)
-            out.append({"term": {"entity": (canon.name if canon else name).lower()}})
-        return out
+        # an entity others were merged into (index/corrections.py) matches theirs too
+        return [{"terms": {"entity": self.filter_names(name)}} for name in names]
+
+    # -- corrections (a document of their own: opensearch/corrections.py) -------------------------
+
+    def correction_store(self) -> ClusterStore:
+        return self._store
+
+    def entity_by_id(self, entity_id: str) -> Entity | None:
+        return self._entities_where({"term": {"entity_id": entity_id}}).get(entity_id)
 
     def _run(
-        self, dsl: dict[str, Any], flt: list[dict[str, Any]], request: SearchRequest
+        self,
+        dsl: dict[str, Any],
+        flt: list[dict[str, Any]],
+        request: SearchRequest,
+        top: int | None = None,
     ) -> dict[str, Any]:
+        """One page of the request's passages, or (top) its first ``top`` passages, uncounted
+        and without facets (for folding the copies)."""
         body: dict[str, Any] = {
             "query": {"bool": {"must": [dsl], "filter": flt}} if flt else dsl,
-            "from": request.offset,
-            "size": request.limit,
-            "track_total_hits": True,
+            "from": request.offset if top is None else 0,
+            "size": request.limit if top is None else top,
+            "track_total_hits": True if top is None else False,
             "_source": HIT_SOURCE,
             # ties in the order the articles were indexed, as Whoosh gives them
             "sort": [{"_score": "desc"}, {"article_id": "asc"}, {"ordinal": "asc"}],
         }
-        if request.facets:
-            body["aggs"] = {"ents": {"terms": {"field": "ents", "size": FACET_SIZE}}}
+        if request.facets and top is None:
+            body["aggs"] = {
+                "ents": {"terms": {"field": "ents", "size": FACET_SIZE}},
+                # the date facet: passages by their article's month
+                "months": {
+                    "date_histogram": {
+                        "field": "date",
+                        "calendar_interval": "month",
+                        "format": "yyyy-MM",
+                        "min_doc_count": 1,
+                    }
+                },
+            }
+            # corrections: a merged entity counts the passages naming any of its members, once
+            for i, members in enumerate(self.corrections().merge_groups().values()):
+                body["aggs"][f"merged{i}"] = {"filter": {"terms": {"ents": members}}}
         return self._search("passages", body)
+
+    # -- near-duplicate groups: one hit per group, as search/collapse.py does for Whoosh ---------
+
+    def _has_copies(self) -> bool:
+        """Whether the passages hold any copy (one count, kept until the next refresh)."""
+        gen = self._generation
+        if self._copies_at is None or self._copies_at[0] != gen:
+            body = {"query": {"term": {"dup": "1"}}, "size": 0, "track_total_hits": 1}
+            res = self._search("passages", body)
+            self._copies_at = (gen, int(res["hits"]["total"]["value"]) > 0)
+        return self._copies_at[1]
+
+    def _folded(
+        self, dsl: dict[str, Any], flt: list[dict[str, Any]], request: SearchRequest
+    ) -> list[dict[str, Any]]:
+        """The page of hits with a group's copies folded into its first article seen: the top
+        passages are fetched again, GROW times as many, while the copies leave the page short."""
+        want = request.offset + request.limit
+        asked = want
+        while True:
+            hits = self._run(dsl, flt, request, top=min(asked, MAX_WINDOW))["hits"]["hits"]
+            owner: dict[str, str] = {}
+            kept = []
+            for h in hits:
+                aid = h["_source"]["article_id"]
+                if owner.setdefault(h["_source"].get("group") or aid, aid) == aid:
+                    kept.append(h)
+            if len(kept) >= want or len(hits) < asked or asked >= MAX_WINDOW:
+                return kept[request.offset : want]
+            asked *= GROW
+
+    def _group_sizes(self, groups: set[str]) -> dict[str, int]:
+        """How many articles each group has."""
+        if not groups:
+            return {}
+        body = {
+            "query": {"terms": {"group": sorted(groups)}},
+            "size": 0,
+            "aggs": {"g": {"terms": {"field": "group", "size": len(groups)}}},
+        }
+        res = self._search("articles", body)
+        return {b["key"]: int(b["doc_count"]) for b in res["aggregations"]["g"]["buckets"]}
 
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
@@ -272,15 +352,21 @@ class OpenSearchReader(Reader):
             return SearchResult(request, error=str(exc))
         flt = self._entity_filter(request.entities)
         fallback = False
+        sizes: dict[str, int] = {}
         try:
             res = self._run(dsl, flt, request)
             if res["hits"]["total"]["value"] == 0 and len(text.split()) > 1:
                 q_or = self.passage_q.parse(text, fallback=True)
-                alt = self._run(
-                    self.passage_dsl(self.passage_raw.parse(text, fallback=True)), flt, request
-                )
+                dsl_or = self.passage_dsl(self.passage_raw.parse(text, fallback=True))
+                alt = self._run(dsl_or, flt, request)
                 if alt["hits"]["total"]["value"]:
-                    q, res, fallback = q_or, alt, True
+                    q, res, fallback, dsl = q_or, alt, True, dsl_or
+            page = res["hits"]["hits"]
+            if res["hits"]["total"]["value"] and self._has_copies():
+                page = self._folded(dsl, flt, request)
+                sizes = self._group_sizes(
+                    {h["_source"].get("group") or h["_source"]["article_id"] for h in page}
+                )
         except QueryError as exc:
             return SearchResult(request, error=str(exc))
         except Exception as exc:
@@ -290,18 +376,32 @@ class OpenSearchReader(Reader):
             raise
         terms = {f: frozenset(v) for f, v in query_terms(q).items()}
         hits = tuple(
-            self._hit(rank, h, terms, request.highlight)
-            for rank, h in enumerate(res["hits"]["hits"], start=request.offset + 1)
+            self._hit(rank, h, terms, request.highlight, sizes)
+            for rank, h in enumerate(page, start=request.offset + 1)
         )
         total = int(res["hits"]["total"]["value"])
         facets: dict[str, tuple[FacetRow, ...]] = {}
+        months: dict[str, int] = {}
         if request.facets:
             facets = self._facet_rows(res["aggregations"]["ents"]["buckets"])
+            aggs = res["aggregations"]
+            months = {
+                b["key_as_string"]: int(b["doc_count"])
+                for b in aggs["months"]["buckets"]
+                if b["doc_count"]
+            }
+            exact = {
+                root: int(aggs[f"merged{i}"]["doc_count"])
+                for i, root in enumerate(self.corrections().merge_groups())
+                if f"merged{i}" in aggs
+            }
+            facets = self.corrections().facet_rows(facets, exact)
         return SearchResult(
             request,
             hits=hits,
             total=total,
             facets=facets,
+            months=months,
             suggestion=self.suggest(text) if total == 0 else None,
             fallback=fallback,
             elapsed_ms=(time.perf_counter() - started) * 1000,
@@ -309,12 +409,19 @@ class OpenSearchReader(Reader):
         )
 
     def _hit(
-        self, rank: int, h: dict[str, Any], terms: dict[str, frozenset[str]], mark: bool
+        self,
+        rank: int,
+        h: dict[str, Any],
+        terms: dict[str, frozenset[str]],
+        mark: bool,
+        sizes: dict[str, int] | None = None,
     ) -> Hit:
         src = h["_source"]
         text = src.get("text") or ""
         spans = spans_for(text, terms) if mark else []
         snip, snip_spans = snippet(text, spans)
+        group = src.get("group") or ""
+        prov = src.get("prov") or {}
         return Hit(
             rank=rank,
             article_id=src["article_id"],
@@ -329,6 +436,13 @@ class OpenSearchReader(Reader):
             ordinal=int(src.get("ordinal") or 0),
             start=int(src.get("start") or 0),
             end=int(src.get("end") or 0),
+            copies=max(0, (sizes or {}).get(group, 1) - 1),
+            group=group,
+            url=prov.get("url", ""),
+            page=prov.get("page"),
+            publisher=prov.get("publisher", ""),
+            captured=prov.get("captured"),
+            locator=prov.get("locator", ""),
         )
 
     def _facet_rows(self, buckets: list[dict[str, Any]]) -> dict[str, tuple[FacetRow, ...]]:
@@ -404,6 +518,15 @@ class OpenSearchReader(Reader):
         src = self._article_src(article_id)
         return None if src is None else _article(src)
 
+    def copies(self, article_id: str) -> list[Article]:
+        """The other articles of the article's near-duplicate group, in id order."""
+        src = self._article_src(article_id)
+        if src is None:
+            return []
+        group = src.get("group") or article_id
+        found = [_article(d) for d in self._scan("articles", {"term": {"group": group}}, ["id"])]
+        return sorted((a for a in found if a.id != article_id), key=lambda a: a.id)
+
     def passages(self, article_id: str) -> list[Passage]:
         src = self._article_src(article_id)
         return [] if src is None else _passages(src)
@@ -426,7 +549,13 @@ class OpenSearchReader(Reader):
         a = _analysis(src)
         if a is None:
             return ArticleView(_article(src), tuple(_passages(src)), ())
-        return ArticleView(_article(src), tuple(_passages(src)), tuple(a.mentions), tuple(a.facts))
+        fixes = self.corrections()
+        return ArticleView(
+            _article(src),
+            tuple(_passages(src)),
+            fixes.mentions(a.mentions),
+            tuple(fixes.facts(a.facts)),
+        )
 
     def _entities_where(self, query: dict[str, Any]) -> dict[str, Entity]:
         return merge_entities(self._scan("entities", query, ["entity_id", "article_id"]))
@@ -450,7 +579,8 @@ class OpenSearchReader(Reader):
             if ids:
                 found = self._entities_where({"terms": {"entity_id": ids}})
                 if found:
-                    return max(found.values(), key=lambda e: (e.mentions, e.id))
+                    best = max(found.values(), key=lambda e: (e.mentions, e.id))
+                    return self._corrected(best, name)
         return None
 
     def entities(self, type: str | None = None, article: str | None = None) -> list[Entity]:
@@ -465,12 +595,10 @@ class OpenSearchReader(Reader):
             ]
         else:
             query: dict[str, Any] = {"match_all": {}}
-            if type:
+            if type and not self.corrections().affects_entities:
                 query = {"term": {"type": type.upper()}}
             out = list(self._entities_where(query).values())
-        if type:
-            out = [e for e in out if e.type == type.upper()]
-        return sorted(out, key=lambda e: (-e.mentions, e.name.lower()))
+        return self._corrected_entities(out, type, article)
 
     def facts(
         self,
@@ -488,9 +616,13 @@ class OpenSearchReader(Reader):
             self.fact_q.parse(query)  # the same errors as the Whoosh engine
             must.append(self.fact_dsl(self.fact_raw.parse(query)))
         if entity:
-            canon = self.resolve_entity(entity)
-            name = (canon.name if canon else entity).lower()
-            flt.append({"bool": {"should": [{"term": {"entity": name}}, {"term": {"who": name}}]}})
+            names = self.filter_names(entity)
+            flt.append(
+                {"bool": {"should": [{"terms": {"entity": names}}, {"terms": {"who": names}}]}}
+            )
+        flagged = sorted(self.corrections().flagged)
+        if flagged:
+            flt.append({"bool": {"must_not": [{"terms": {"id": flagged}}]}})
         if article:
             flt.append({"term": {"article_id": article}})
         if passage:

@@ -21,6 +21,7 @@ from whoosh import collectors
 from whoosh import query as wq
 from whoosh.util.numeric import to_sortable
 
+from newsdesk.index.corrections import FileStore
 from newsdesk.index.errors import QueryError
 from newsdesk.index.model import Analysis, Article, Entity, Fact, Mention, Passage
 from newsdesk.index.seam import (
@@ -225,8 +226,12 @@ class WhooshReader(Reader):
         self._generation = 0
         self._lock = threading.Lock()
         self._entity_names: dict[str, tuple[str, str]] | None = None
-        self._facet_cache: OrderedDict[tuple[Any, ...], tuple[int, Counter[str]]] = OrderedDict()
+        # the facet pass of a search: its total, counts by entity id, and each passage's ids
+        self._facet_cache: OrderedDict[
+            tuple[Any, ...], tuple[int, Counter[str], list[bytes], dict[str, int]]
+        ] = OrderedDict()
         self.budget_s = SEARCH_BUDGET_S
+        self._store = FileStore(self.path)
 
     # -- searchers ---------------------------------------------------------------------------------
 
@@ -260,6 +265,7 @@ class WhooshReader(Reader):
     def refresh(self) -> bool:
         """Pick up commits made by another process; True when something changed."""
         changed = any(ix.latest_generation() != self._seen[n] for n, ix in self.ix.items())
+        changed = changed or self.corrections_changed()
         if changed:
             with self._lock:
                 self.ix = open_indexes(self.path)
@@ -287,12 +293,26 @@ class WhooshReader(Reader):
     # -- search ------------------------------------------------------------------------------------
 
     def entity_filter(self, names: Sequence[str]) -> wq.Query | None:
-        """A filter query requiring every named entity (canonical names or aliases)."""
-        terms = []
+        """A filter query requiring every named entity (canonical names or aliases; an entity
+        others were merged into matches theirs too)."""
+        terms: list[wq.Query] = []
         for name in names:
-            canon = self.resolve_entity(name)
-            terms.append(wq.Term("entity", (canon.name if canon else name).lower()))
+            keys = self.filter_names(name)
+            terms.append(
+                wq.Term("entity", keys[0])
+                if len(keys) == 1
+                else wq.Or([wq.Term("entity", k) for k in keys])
+            )
         return wq.And(terms) if terms else None
+
+    # -- corrections (index/corrections.py: a file in the index folder) ---------------------------
+
+    def correction_store(self) -> FileStore:
+        return self._store
+
+    def entity_by_id(self, entity_id: str) -> Entity | None:
+        f = self._searcher("entities").document(id=entity_id)
+        return None if f is None else entity_from_stored(f)
 
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
@@ -356,8 +376,9 @@ class WhooshReader(Reader):
         for rank, r in enumerate(page, start=offset + 1):
             hits.append(self._hit(rank, r, terms, request.highlight, extra, sizes))
         facet_rows: dict[str, tuple[FacetRow, ...]] = {}
+        months: dict[str, int] = {}
         if request.facets:  # the facet pass counts the hits too: no separate count
-            total, facet_rows = self._facets(run_q, run_flt, request, seen)
+            total, facet_rows, months = self._facets(run_q, run_flt, request, seen)
         else:
             total = self._count(results, offset + limit, run_q, run_flt, mask)
         if time.monotonic() > deadline:
@@ -372,6 +393,7 @@ class WhooshReader(Reader):
             facets=facet_rows,
             suggestion=suggestion,
             fallback=fallback,
+            months=months,
             elapsed_ms=(time.perf_counter() - started) * 1000,
             terms=terms,
         )
@@ -450,9 +472,10 @@ class WhooshReader(Reader):
         flt: wq.Query | set[int] | None,
         request: SearchRequest,
         seen: list[int] | None = None,
-    ) -> tuple[int, dict[str, tuple[FacetRow, ...]]]:
-        """The number of matching passages and the entity counts over them (flt: a filter query,
-        or a set of allowed docnums; seen: every matching docnum, when the search collected them).
+    ) -> tuple[int, dict[str, tuple[FacetRow, ...]], dict[str, int]]:
+        """The number of matching passages, the entity counts over them and their months (flt: a
+        filter query, or a set of allowed docnums; seen: every matching docnum, when the search
+        collected them).
         """
         key = self._facet_key(request)
         cached = self._facet_cache.get(key)
@@ -469,24 +492,57 @@ class WhooshReader(Reader):
                 hidden = self._hidden().passages
                 if hidden:
                     docs = (d for d in docs if d not in hidden)
+            docs = list(docs)
             raws = [values[d] for d in docs]
             total = len(raws)
+            by_doc = self._months(s)
+            per_month = Counter(map(by_doc.__getitem__, docs))  # counted in C
+            per_month.pop("", None)  # undated
+            months = dict(sorted(per_month.items()))
             # one join and one split, counted in C, instead of a Counter update per passage
             joined = _SEP_BYTES.join(r for r in raws if r)
             counts: Counter[str] = Counter(joined.decode("utf-8").split(SEP) if joined else ())
-            cached = (total, counts)
+            cached = (total, counts, raws, months)
             self._facet_cache[key] = cached
             while len(self._facet_cache) > 64:
                 self._facet_cache.popitem(last=False)
         else:
             self._facet_cache.move_to_end(key)
-        total, counts = cached
+        total, counts, raws, months = cached
         names = self._names()
         rows: dict[str, list[FacetRow]] = {t: [] for t in TYPE_FIELD}
         for eid, n in counts.most_common():
             name, typ = names.get(eid, (eid.partition(":")[2], eid.partition(":")[0].upper()))
             rows.setdefault(typ, []).append(FacetRow(eid, name, typ, n))
-        return total, {t: tuple(v) for t, v in rows.items()}
+        # corrections: a merged entity counts the passages naming any of its members, once
+        fixes = self.corrections()
+        exact = {}
+        for root, members in fixes.merge_groups().items():
+            if sum(1 for m in members if counts.get(m)) > 1:
+                ids = {m.encode("utf-8") for m in members}
+                exact[root] = sum(1 for r in raws if r and not ids.isdisjoint(r.split(_SEP_BYTES)))
+        return total, fixes.facet_rows({t: tuple(v) for t, v in rows.items()}, exact), months
+
+    def _months(self, s: Any) -> list[str]:
+        """The month ("2023-11", "" when undated) of every passage by docnum, once per searcher
+        (from the date index that date ranges use)."""
+        local = self._local
+        index = getattr(local, "dates", None)
+        if index is None or index[0] is not s:
+            index = local.dates = (s, *_date_index(s, "date"))
+        cached = getattr(local, "months", None)
+        if cached is not None and cached[0] is s:
+            result: list[str] = cached[1]
+            return result
+        _, keys, docs = index
+        field = s.schema["date"]
+        out = [""] * s.doc_count_all()
+        for key, ids in zip(keys, docs, strict=True):
+            month = iso_day(field.from_bytes(key))[:7]
+            for d in ids:
+                out[d] = month
+        local.months = (s, out)
+        return out
 
     def _facet_key(self, request: SearchRequest) -> tuple[Any, ...]:
         return (request.scope, self._generation)
@@ -628,7 +684,13 @@ class WhooshReader(Reader):
         a = _analysis(f)
         if a is None:
             return ArticleView(_article(f), tuple(_passages(f)), ())
-        return ArticleView(_article(f), tuple(_passages(f)), tuple(a.mentions), tuple(a.facts))
+        fixes = self.corrections()
+        return ArticleView(
+            _article(f),
+            tuple(_passages(f)),
+            fixes.mentions(a.mentions),
+            tuple(fixes.facts(a.facts)),
+        )
 
     def resolve_entity(self, name: str) -> Entity | None:
         """The canonical entity a name or alias stands for (the one with most mentions)."""
@@ -643,7 +705,7 @@ class WhooshReader(Reader):
             found = [entity_from_stored(f) for f in s.documents(id=key)]
         if not found:
             return None
-        return max(found, key=lambda e: e.mentions)
+        return self._corrected(max(found, key=lambda e: e.mentions), name)
 
     def entities(self, type: str | None = None, article: str | None = None) -> list[Entity]:
         s = self._searcher("entities")
@@ -658,9 +720,7 @@ class WhooshReader(Reader):
                 out.append(attrs.evolve(e, articles=arts))
         else:
             out = [entity_from_stored(f) for f in s.all_stored_fields()]
-        if type:
-            out = [e for e in out if e.type == type.upper()]
-        return sorted(out, key=lambda e: (-e.mentions, e.name.lower()))
+        return self._corrected_entities(out, type, article)
 
     def facts(
         self,
@@ -675,9 +735,8 @@ class WhooshReader(Reader):
         if query and query.strip():
             parts.append(self.fact_q.parse(query))
         if entity:
-            canon = self.resolve_entity(entity)
-            name = (canon.name if canon else entity).lower()
-            parts.append(wq.Or([wq.Term("entity", name), wq.Term("who", name)]))
+            names = self.filter_names(entity)
+            parts.append(wq.Or([wq.Term(f, n) for n in names for f in ("entity", "who")]))
         if article:
             parts.append(wq.Term("article_id", article))
         if passage:
@@ -685,8 +744,12 @@ class WhooshReader(Reader):
         q: wq.Query = wq.And(parts) if parts else wq.Every()
         scored = bool(query and query.strip())
         hidden = self._hidden().facts
-        results = s.search(q, limit=limit if scored else None, mask=set(hidden) or None)
-        facts = [load_fact(r["data"]) for r in results]
+        flagged = self.corrections().flagged
+        room = None if limit is None or not scored else limit + len(flagged)
+        results = s.search(q, limit=room, mask=set(hidden) or None)
+        facts = [f for f in (load_fact(r["data"]) for r in results) if f.id not in flagged]
+        if scored and limit is not None:
+            facts = facts[:limit]
         if not scored:
             facts.sort(key=lambda f: (f.article_id, f.evidence.start, f.id))
             if limit is not None:

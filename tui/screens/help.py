@@ -31,6 +31,7 @@ KEY_NAMES = {
     "left_square_bracket": "[",
     "right_square_bracket": "]",
     "escape": "esc",
+    "exclamation_mark": "!",
 }
 
 

@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
 from newsdesk.tui.keymap import SCREEN_KEYS, bindings
+from newsdesk.tui.screens.correcting import CORRECTION_ACTIONS, Correcting
 from newsdesk.tui.screens.help import HelpScreen
 from newsdesk.tui.screens.panes import PaneActions
 from newsdesk.tui.screens.reading import Reading
@@ -34,7 +35,7 @@ from newsdesk.tui.widgets.results import ResultsList
 from newsdesk.tui.widgets.searchbar import FilterBar, MessageLine, SearchBox, TopBar
 
 
-class MainScreen(SavedFlow, Reading, PaneActions):
+class MainScreen(SavedFlow, Reading, PaneActions, Correcting):
     COMPONENT_CLASSES = MARK_CLASSES
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = bindings(SCREEN_KEYS)
@@ -84,6 +85,11 @@ class MainScreen(SavedFlow, Reading, PaneActions):
                 return self.fact_pane.current is not None
             if action == "filter_entity":
                 return self.entity_pane.current is not None
+            if action in CORRECTION_ACTIONS:
+                return self.can_correct(action)
+            if action == "show_copies":
+                hit = self.results.current
+                return hit is not None and hit.copies > 0
         except Exception:  # before the widgets are mounted
             return True
         return True

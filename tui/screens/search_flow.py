@@ -192,6 +192,7 @@ class SearchFlow(MainBase):
     def _show_facets(self, request: SearchRequest, result: SearchResult) -> None:
         if request == self._request:
             self.entity_pane.set_facets(result.facets)
+            self.entity_pane.set_months(result.months)
 
     def _results_subtitle(self) -> None:
         results = self.results

@@ -1,5 +1,7 @@
 """The entity pane: tabs People / Orgs / Places / Misc over a list of canonical entities with counts.
 
+Under the tabs, the date facet: the hits by month (widgets/dates.py).
+
 Counts are passages of the current result set that mention the entity (the whole corpus when the
 query is empty). Each name is followed by its type glyph, so the type reads without colour.
 """
@@ -20,6 +22,7 @@ from textual.widgets.option_list import Option
 from newsdesk.index.model import ENTITY_TYPES
 from newsdesk.tui.keymap import LIST_KEYS, bindings
 from newsdesk.tui.safe import one_line
+from newsdesk.tui.widgets.dates import DateFacet
 from newsdesk.tui.widgets.marks import GLYPH, MUTED, TYPE_LABEL, TYPE_STYLE
 
 if TYPE_CHECKING:
@@ -76,6 +79,7 @@ class EntityPane(Vertical):
             *(Tab(f"{TYPE_LABEL[t]}{GLYPH[t]}", id=f"tab-{t}") for t in ENTITY_TYPES),
             id="entity-tabs",
         )
+        yield DateFacet(id="dates")
         yield EntityList(id="entity-list")
 
     @property
@@ -91,6 +95,10 @@ class EntityPane(Vertical):
                 self.set_type(filled[0])
                 return
         self._fill()
+
+    def set_months(self, months: Mapping[str, int]) -> None:
+        """The date facet under the tabs: the hits by month."""
+        self.query_one(DateFacet).set_months(months)
 
     def set_type(self, type_: str) -> None:
         if type_ not in ENTITY_TYPES:
