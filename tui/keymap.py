@@ -81,6 +81,14 @@ SCREEN_KEYS: tuple[Key, ...] = (
     Key("facts_table", "t", "facts_table", "facts table", "Facts of all hits: who said what, when"),
     Key("copy", "c", "copy_citation", "copy", "Copy a citation (OSC 52, works over SSH)"),
     Key(
+        "source",
+        "o",
+        "open_source",
+        "source",
+        "Open the article's source URL (over SSH: the URL is copied)",
+        False,
+    ),
+    Key(
         "copies",
         "C,shift+c",
         "show_copies",

@@ -6,12 +6,16 @@ Every open bumps a sequence number; a load that finishes after a newer one start
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.widgets import OptionList
 
 from newsdesk.index.model import Article, Evidence, Fact
+from newsdesk.tui import served
 from newsdesk.tui.citation import fact_citation, passage_citation
 from newsdesk.tui.safe import one_line
 from newsdesk.tui.scope import fact_clauses
@@ -314,6 +318,25 @@ class Reading(MainBase):
 
     # -- copy --------------------------------------------------------------------------------------
 
+    def action_open_source(self) -> None:
+        """The open article's source URL in a browser: the person's own browser under serve, the
+        desktop's when there is one; over SSH or on a bare console the URL is copied instead
+        (a console browser would take over the terminal)."""
+        doc = self.doc
+        if doc is None:
+            self.notify("Open a hit first", markup=False)
+            return
+        url = source_url(doc.article)
+        if url is None:
+            self.notify("This article has no web address", markup=False)
+            return
+        if served.served() or has_desktop():
+            self.app.open_url(url)
+            self.notify(one_line(url, 200), title="Opening", markup=False)
+        else:
+            self.app.copy_to_clipboard(url)
+            self.notify(one_line(url, 200), title="No browser here: URL copied", markup=False)
+
     def action_copy_citation(self) -> None:
         fact = self.fact_pane.current
         in_facts = self._pane_of(self.focused) == "facts"
@@ -336,3 +359,26 @@ class Reading(MainBase):
             return
         self.app.copy_to_clipboard(text)
         self.notify(one_line(text, 200), title="Copied citation", markup=False)
+
+
+_WEB = re.compile(r"https?://[^\s\x00-\x1f\x7f]+\Z")
+
+
+def source_url(article: Article) -> str | None:
+    """The article's web address (its URL, else a source that is one): http(s) only, so a
+    `file:` or `javascript:` value from an article never reaches a browser."""
+    for value in (article.url, article.source):
+        value = (value or "").strip()
+        if _WEB.match(value):
+            return value
+    return None
+
+
+def has_desktop() -> bool:
+    """A browser can open beside the terminal: macOS, Windows, or a graphical session that is
+    not reached over SSH."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    if os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"):
+        return False
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
