@@ -88,8 +88,9 @@ def content_hash(article: Article, mode: str) -> str:
 
 
 def provenance_key(article: Article) -> str:
-    """The provenance and duplicate group of an article, for its content hash ("" when none)."""
-    group = article.group if article.group != article.id else ""
+    """The provenance of an article, for its content hash ("" when none). Its duplicate group
+    is left out: the group is decided after the hash tells whether the article changed (an
+    unchanged article keeps the group it has)."""
     parts = (
         article.url,
         article.publisher,
@@ -97,7 +98,6 @@ def provenance_key(article: Article) -> str:
         article.captured or "",
         article.locator,
         ",".join(map(str, article.pages)),
-        group,
     )
     return "\x00".join(parts) if any(parts) else ""
 
@@ -108,11 +108,16 @@ def file_of(path: str) -> str:
     return head if sep and tail.isdigit() else path
 
 
-def _abspath(path: str) -> str:
+def _abspath(path: str, real: dict[str, str] | None = None) -> str:
     """The path with symbolic links resolved: a folder indexed through a linked path keeps its
-    ids."""
+    ids. ``real`` caches the resolved files (a JSONL file holds thousands of articles)."""
     f = file_of(path)
-    return os.path.realpath(f) + path[len(f) :]
+    if real is None:
+        return os.path.realpath(f) + path[len(f) :]
+    r = real.get(f)
+    if r is None:
+        r = real[f] = os.path.realpath(f)
+    return r + path[len(f) :]
 
 
 @attrs.define
@@ -175,6 +180,7 @@ class Builder:
         self._progress = progress
         self._total = total
         self._finished = 0  # characters of articles written or found unchanged
+        self._real: dict[str, str] = {}  # file -> its real path, this run
         known = self.writer.known()
         seen: dict[str, str] = {}  # id -> file, this run
         pending: list[Article] = []
@@ -220,11 +226,12 @@ class Builder:
         seen: dict[str, str],
         summary: Summary,
     ) -> Article:
-        path = _abspath(article.path)
+        real = self._real
+        path = _abspath(article.path, real)
         article = attrs.evolve(article, path=path)
         mine = file_of(path)
         other = seen.get(article.id) or (known[article.id].path if article.id in known else None)
-        if other is not None and os.path.realpath(file_of(other)) != mine:
+        if other is not None and _abspath(file_of(other), real) != mine:
             new_id = f"{article.id}~{hashlib.sha1(mine.encode()).hexdigest()[:8]}"
             summary.problems.append(
                 Problem(
@@ -249,7 +256,13 @@ class Builder:
         known: dict[str, Known],
         summary: Summary,
     ) -> Article:
-        """The article with its near-duplicate group; an exact copy is reported (and kept)."""
+        """The article with its near-duplicate group; an exact copy is reported (and kept). An
+        article the index holds unchanged keeps its group without being placed again (its
+        MinHash is the cost of a no-op run otherwise)."""
+        old = known.get(article.id)
+        if old is not None and old.sig and old.hash == content_hash(article, self.mode):
+            dedupe.keep(article.id)
+            return attrs.evolve(article, group=old.group or article.id)
         placed = dedupe.place(article.id, article.text)
         if placed.group != article.id and placed.like is not None:
             if placed.exact:

@@ -31,10 +31,13 @@ def fold(results: Any) -> list[Any]:
     return kept
 
 
-def folded_page(results: Any, rerun: Callable[[int], Any], want: int) -> list[Any]:
-    """The first ``want`` folded hits of ``results`` (the top ``want`` passages); ``rerun(n)``
-    searches again for the top ``n`` passages while the copies leave fewer than ``want``."""
-    asked = want
+def folded_page(
+    results: Any, rerun: Callable[[int], Any], want: int, asked: int | None = None
+) -> list[Any]:
+    """The first ``want`` folded hits of ``results`` (the top ``asked`` passages, ``want`` by
+    default); ``rerun(n)`` searches again for the top ``n`` passages while the copies leave
+    fewer than ``want``."""
+    asked = want if asked is None else asked
     while True:
         kept = fold(results)
         if len(kept) >= want or results.scored_length() < asked:  # enough, or every match
