@@ -221,8 +221,13 @@ class Reader(abc.ABC):
     @abc.abstractmethod
     def passages(self, article_id: str) -> list[Passage]: ...
 
-    @abc.abstractmethod
-    def passage(self, passage_id: str) -> Passage | None: ...
+    def passage(self, passage_id: str) -> Passage | None:
+        """One passage by its id (``<article id>#<ordinal>``), from its article's passages."""
+        article_id, _, n = passage_id.rpartition("#")
+        for p in self.passages(article_id):
+            if str(p.ordinal) == n:
+                return p
+        return None
 
     @abc.abstractmethod
     def article_view(self, article_id: str) -> ArticleView | None: ...

@@ -531,13 +531,6 @@ class OpenSearchReader(Reader):
         src = self._article_src(article_id)
         return [] if src is None else _passages(src)
 
-    def passage(self, passage_id: str) -> Passage | None:
-        article_id, _, n = passage_id.rpartition("#")
-        for p in self.passages(article_id):
-            if str(p.ordinal) == n:
-                return p
-        return None
-
     def analysis(self, article_id: str) -> Analysis | None:
         src = self._article_src(article_id)
         return None if src is None else _analysis(src)

@@ -12,7 +12,7 @@ import threading
 import time
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -462,14 +462,21 @@ class WhooshReader(Reader):
         is counted without the filter and the hidden passages, so it can be off either way."""
         if results.scored_length() < asked:  # every match was collected
             return int(results.scored_length())
-        s = self._searcher("passages")
+        return sum(1 for _ in self._matching(q, flt, mask))
+
+    def _matching(
+        self, q: wq.Query, flt: wq.Query | set[int] | None, hidden: frozenset[int]
+    ) -> Iterator[int]:
+        """Every passage docnum the query matches, within the filter (a query, or a set of
+        allowed docnums), without the hidden passages."""
         allow = flt if isinstance(flt, set) else None
         full = wq.And([q, flt]) if isinstance(flt, wq.Query) else q
-        n = 0
-        for d in s.docs_for_query(full):
-            if (allow is None or d in allow) and d not in mask:
-                n += 1
-        return n
+        docs: Iterable[int] = self._searcher("passages").docs_for_query(full)
+        if allow is not None:
+            docs = (d for d in docs if d in allow)
+        if hidden:
+            docs = (d for d in docs if d not in hidden)
+        return iter(docs)
 
     def _facets(
         self,
@@ -489,14 +496,7 @@ class WhooshReader(Reader):
             values = self._ents_values(s)
             docs: Any = seen
             if docs is None:
-                allow = flt if isinstance(flt, set) else None
-                full = wq.And([q, flt]) if isinstance(flt, wq.Query) else q
-                docs = s.docs_for_query(full)
-                if allow is not None:
-                    docs = (d for d in docs if d in allow)
-                hidden = self._hidden().passages
-                if hidden:
-                    docs = (d for d in docs if d not in hidden)
+                docs = self._matching(q, flt, self._hidden().passages)
             docs = list(docs)
             raws = [values[d] for d in docs]
             total = len(raws)
@@ -663,13 +663,6 @@ class WhooshReader(Reader):
     def passages(self, article_id: str) -> list[Passage]:
         f = self._article_fields(article_id)
         return [] if f is None else _passages(f)
-
-    def passage(self, passage_id: str) -> Passage | None:
-        article_id, _, n = passage_id.rpartition("#")
-        for p in self.passages(article_id):
-            if str(p.ordinal) == n:
-                return p
-        return None
 
     def analysis(self, article_id: str) -> Analysis | None:
         f = self._article_fields(article_id)
