@@ -121,6 +121,25 @@ def split_id(entity_id: str, alias: str) -> str:
 # -- the compiled view -----------------------------------------------------------------------------
 
 
+@attrs.frozen(slots=True)
+class SplitPassages:
+    """Where split aliases are written (Corrections.split_passages): passage ids by the split
+    entity's id (``alias``), the passages an entity is named in only through aliases split off
+    it (``only``, by its shown id: they leave its filter and its count), and each split id's
+    entity (``parent``) and alias as written (``name``)."""
+
+    alias: Mapping[str, frozenset[str]]
+    only: Mapping[str, frozenset[str]]
+    parent: Mapping[str, str]
+    name: Mapping[str, str]
+
+    def __bool__(self) -> bool:
+        return bool(self.parent)
+
+    def touches(self, entity_id: str) -> bool:
+        return entity_id in self.alias or bool(self.only.get(entity_id))
+
+
 class Corrections:
     """The entries in force, compiled into what readers apply."""
 
@@ -132,6 +151,7 @@ class Corrections:
         self.splits: dict[str, dict[str, str]] = {}  # entity id -> {alias lower: alias}
         self.flagged: set[str] = set()
         self.names: dict[str, tuple[str, str]] = {}  # id -> (name, type) as the entries knew
+        self._split_cache: tuple[object, SplitPassages] | None = None
         for c in self.entries:
             for i, name, typ in c.names:
                 self.names[i] = (name, typ)
@@ -254,17 +274,78 @@ class Corrections:
                 )
         return out
 
+    def split_roots(self) -> dict[str, dict[str, str]]:
+        """Each entity (by the id it is shown under) that aliases were split off, with them
+        (``{alias lower: alias}``); a hidden one's are left out, as its splits are not listed."""
+        out: dict[str, dict[str, str]] = {}
+        for target, keys in self.splits.items():
+            root = self.canon(target)
+            if not self.is_hidden(root):
+                out.setdefault(root, {}).update(keys)
+        return out
+
+    def split_passages(
+        self,
+        generation: object,
+        articles_of: Callable[[str], Iterable[str]],
+        analyses: Callable[[Sequence[str]], Iterable[Analysis]],
+    ) -> SplitPassages:
+        """Where each split alias is written, so filters, counts, facts and field queries treat
+        it as an entity of its own: the passages holding a mention of the entity it was split
+        off written as the alias, and the passages naming that entity only through its split
+        aliases (no longer its own). Read from the stored analyses of the entity's articles
+        (``articles_of`` an entity id, ``analyses`` of article ids), once per ``generation`` of
+        the index (this view is made again when the corrections change)."""
+        cached = self._split_cache
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        alias: dict[str, frozenset[str]] = {}
+        only: dict[str, frozenset[str]] = {}
+        parent: dict[str, str] = {}
+        names: dict[str, str] = {}
+        for root, keys in self.split_roots().items():
+            ids = set(self.members(root))
+            arts = sorted({a for i in ids for a in articles_of(i)})
+            written: dict[str, set[str]] = {k: set() for k in keys}
+            own: set[str] = set()  # passages naming it other than by a split alias
+            seen: set[str] = set()
+            for a in analyses(arts):
+                for m in a.mentions:
+                    if m.entity_id not in ids:
+                        continue
+                    seen.add(m.passage_id)
+                    k = m.surface.strip().lower()
+                    if k in keys:
+                        written[k].add(m.passage_id)
+                    else:
+                        own.add(m.passage_id)
+            for k, pids in written.items():
+                sid = split_id(root, k)
+                alias[sid] = frozenset(pids)
+                parent[sid] = root
+                names[sid] = keys[k]
+            only[root] = frozenset(seen - own)
+        result = SplitPassages(alias, only, parent, names)
+        self._split_cache = (generation, result)
+        return result
+
     def merge_groups(self) -> dict[str, list[str]]:
         """Each entity others were merged into, with every member (itself first)."""
         return {root: self.members(root) for root in sorted(set(self.merged.values()))}
 
     def facet_rows(
-        self, facets: Mapping[str, Sequence[Any]], exact: Mapping[str, int] | None = None
+        self,
+        facets: Mapping[str, Sequence[Any]],
+        exact: Mapping[str, int] | None = None,
+        splits: Mapping[str, tuple[str, str, int]] | None = None,
     ) -> dict[str, tuple[Any, ...]]:
         """Facet rows (seam.FacetRow) as shown: merged rows under the survivor, hidden ones left
         out, retyped ones under their new type's tab, each tab by count. A merged row counts the
         passages of any member: ``exact`` (by survivor id) when the engine counted them, else
-        the sum of the members' rows (a passage naming two is counted twice)."""
+        the sum of the members' rows (a passage naming two is counted twice). An entity aliases
+        were split off counts without the passages that name it only through them (``exact``
+        again), and each split alias is a row of its own (``splits``: split id -> (alias, id of
+        the entity it was split off, passages)); a row left with no passage is dropped."""
         if not self.affects_entities:
             return {t: tuple(v) for t, v in facets.items()}
         rows: dict[str, Any] = {}
@@ -290,8 +371,18 @@ class Corrections:
         for root, n in (exact or {}).items():
             if root in rows:
                 rows[root] = attrs.evolve(rows[root], count=n)
+        for sid, (alias, root, n) in (splits or {}).items():
+            # a row of the same class as the others, from its entity's (always counted where
+            # the alias is, unless an engine's list of rows stopped short of it)
+            like = rows.get(root) or next((r for g in facets.values() for r in g), None)
+            if n > 0 and like is not None and not self.is_hidden(root):
+                typ = self.type_of(root, self.names.get(root, ("", "MISC"))[1])
+                if root in rows:
+                    typ = rows[root].type
+                rows[sid] = attrs.evolve(like, id=sid, name=alias, type=typ, count=n)
         for r in rows.values():
-            out.setdefault(r.type, []).append(r)
+            if r.count > 0:
+                out.setdefault(r.type, []).append(r)
         return {
             t: tuple(sorted(v, key=lambda r: (-r.count, r.name.lower()))) for t, v in out.items()
         }
@@ -301,12 +392,17 @@ class Corrections:
         if not self.affects_entities:
             return tuple(mentions)
         out = []
+        split = self.split_roots()
         for m in mentions:
             root = self.canon(m.entity_id)
             if self.is_hidden(root):
                 continue
             name = self.names.get(root, (m.name, m.type))[0] if root != m.entity_id else m.name
-            out.append(attrs.evolve(m, entity_id=root, name=name, type=self.type_of(root, m.type)))
+            typ = self.type_of(root, m.type)
+            alias = split.get(root, {}).get(m.surface.strip().lower())
+            if alias is not None:  # written as an alias split off: the split entity's mention
+                root, name = split_id(root, alias), alias
+            out.append(attrs.evolve(m, entity_id=root, name=name, type=typ))
         return tuple(out)
 
     # -- facts -------------------------------------------------------------------------------------

@@ -942,6 +942,64 @@ def test_corrections_split_an_alias_off(fresh: Any) -> None:
     assert found is not None and found.id == split.id
 
 
+def test_a_split_alias_is_an_entity_of_its_own_in_filters_counts_and_queries(
+    fresh: Any,
+) -> None:
+    reader = _corrected(fresh)
+    reader.correct("merge", "Lazarus Group", "Reuters")
+    assert set(ids(reader, "", entities=("Reuters",))) == {"cyber#1", "cyber#2", "markets#1"}
+    reader.correct("split", "Reuters", "lazarus group")
+    # the alias filters by its own passages, its entity by the others
+    assert ids(reader, "", entities=("Lazarus Group",)) == ["cyber#1"]
+    assert set(ids(reader, "", entities=("Reuters",))) == {"cyber#2", "markets#1"}
+    assert ids(reader, "stolen", entities=("lazarus group",)) == ["cyber#1"]
+    # counted as its own row, and not under the entity it was split off
+    assert _facets(reader)["ORG"] == {"Reuters": 2, "Lazarus Group": 1}
+    assert _facets(reader, "stolen")["ORG"] == {"Lazarus Group": 1, "Reuters": 1}
+    assert "ORG" not in _facets(reader, "hiroshima")
+    # field queries: the alias's passages only; its entity's without them
+    assert ids(reader, 'org:"lazarus group"') == ["cyber#1"]
+    assert set(ids(reader, "org:reuters")) == {"cyber#2", "markets#1"}
+    assert set(ids(reader, 'entity:"Reuters"')) == {"cyber#2", "markets#1"}
+    # facts: the passage's facts go with the entities written in it
+    assert [f.id for f in reader.facts(entity="Lazarus Group")] == []
+    # the article view marks its mention as the split entity's
+    view = reader.article_view("cyber")
+    assert view is not None
+    split = reader.resolve_entity("Lazarus Group")
+    assert split is not None
+    assert {m.entity_id for m in view.mentions if m.type == "ORG"} == {"org:reuters", split.id}
+    # undone: one entity again
+    reader.uncorrect(2)
+    assert set(ids(reader, "", entities=("Reuters",))) == {"cyber#1", "cyber#2", "markets#1"}
+    assert _facets(reader)["ORG"] == {"Reuters": 3}
+
+
+def test_field_queries_follow_the_corrections(fresh: Any) -> None:
+    reader = _corrected(fresh)
+    # a type changed: the new type's field finds it, the old one's no longer
+    reader.correct("type", "Anne Neuberger", "ORG")
+    assert set(ids(reader, 'org:"anne neuberger"')) == {"cyber#1", "summit#2"}
+    assert ids(reader, 'person:"anne neuberger"') == []
+    assert set(ids(reader, 'entity:"anne neuberger"')) == {"cyber#1", "summit#2"}
+    assert [f.id for f in reader.facts('org:"anne neuberger"')] != []
+    assert reader.facts('person:"anne neuberger"') == []
+    # merged: either name finds the passages of both
+    reader.correct("merge", "Japan", "North Korea")
+    both = {"cyber#1", "cyber#2", "summit#1", "harvest#1"}
+    assert set(ids(reader, "place:japan")) == both
+    assert set(ids(reader, 'place:"north korea"')) == both
+    assert set(ids(reader, "place:japan rice")) == {"harvest#1"}
+    assert ids(reader, "org:japan") == []
+    # hidden: no entity, so no field finds it (its words still do)
+    reader.correct("hide", "North Korea")
+    assert ids(reader, "place:japan") == ids(reader, 'place:"north korea"') == []
+    assert ids(reader, 'entity:"north korea"') == []
+    assert set(ids(reader, '"north korea"')) == {"cyber#2", "summit#1"}
+    # an entity no correction touches is found as before
+    assert ids(reader, 'org:"lazarus group"') == ["cyber#1"]
+
+
 def test_corrections_refuse_what_cannot_be(fresh: Any) -> None:
     reader = _corrected(fresh)
     for op, target, value in (

@@ -288,7 +288,16 @@ async def test_split_takes_an_alias_off_into_an_entity_of_its_own(
         await select_entity(pilot, screen, "ORG", "Reuters")
         await pilot.press("a")
         await pick(pilot, "lazarus")
-        await settle(pilot)
+        screen = await settle(pilot)
+        # its own row and count; filtering by it gives its passages, by Reuters the others
+        assert rows(screen, "ORG") == {"Reuters": 1, "Lazarus Group": 1}
+        screen.add_filter("Lazarus Group")
+        screen = await settle(pilot)
+        assert {h.passage_id for h in screen.results.hits} == {"theft#1"}
+        screen.remove_filter("Lazarus Group")
+        screen.add_filter("Reuters")
+        screen = await settle(pilot)
+        assert {h.passage_id for h in screen.results.hits} == {"cyber#3"}
     reader = open_reader(index_copy)
     assert [(c.op, c.value) for c in reader.corrections().entries][-1] == (
         "split",

@@ -37,6 +37,7 @@ from newsdesk.index.seam import (
     Stats,
 )
 from newsdesk.index.search.collapse import GROW
+from newsdesk.index.search.corrected import NO_ID, corrected_fields, entity_query, split_passages
 from newsdesk.index.search.engine import _PLAIN_WORD
 from newsdesk.index.search.highlight import snippet, spans_for
 from newsdesk.index.search.query import QueryBuilder, query_terms
@@ -253,8 +254,9 @@ class OpenSearchReader(Reader):
     # -- search ------------------------------------------------------------------------------------
 
     def _entity_filter(self, names: Sequence[str]) -> list[dict[str, Any]]:
-        # an entity others were merged into (index/corrections.py) matches theirs too
-        return [{"terms": {"entity": self.filter_names(name)}} for name in names]
+        # an entity others were merged into (index/corrections.py) matches theirs too; a split
+        # alias its own passages (search/corrected.py)
+        return [self.passage_dsl(entity_query(self, name)) for name in names]
 
     # -- corrections (a document of their own: opensearch/corrections.py) -------------------------
 
@@ -295,10 +297,51 @@ class OpenSearchReader(Reader):
                     }
                 },
             }
-            # corrections: a merged entity counts the passages naming any of its members, once
-            for i, members in enumerate(self.corrections().merge_groups().values()):
-                body["aggs"][f"merged{i}"] = {"filter": {"terms": {"ents": members}}}
+            # corrections: a merged entity counts the passages naming any of its members, once;
+            # one aliases were split off, without the passages naming it only through them
+            # (aggregations by number: an alias may hold what a name of one may not, [ ] >)
+            exact = self._exact_counts()
+            for i, clause in enumerate(exact.values()):
+                body["aggs"][f"exact{i}"] = {"filter": clause}
+            fixes = self.corrections()
+            split: list[tuple[str, str, str]] = []  # (split id, alias, the entity's id)
+            if fixes.splits:
+                found = split_passages(self)
+                for i, (sid, pids) in enumerate(sorted(found.alias.items())):
+                    split.append((sid, found.name[sid], found.parent[sid]))
+                    members = fixes.members(found.parent[sid])
+                    body["aggs"][f"split{i}"] = {
+                        "filter": {
+                            "bool": {
+                                "filter": [
+                                    {"terms": {"id": sorted(pids) or [NO_ID]}},
+                                    {"terms": {"ents": members}},  # not in a copy
+                                ]
+                            }
+                        }
+                    }
+            res = self._search("passages", body)
+            res["newsdesk_counted"] = (list(exact), split)  # what the numbered aggregations count
+            return res
         return self._search("passages", body)
+
+    def _exact_counts(self) -> dict[str, dict[str, Any]]:
+        """The facet filter of each entity the corrections count exactly, by its shown id."""
+        fixes = self.corrections()
+        found = split_passages(self) if fixes.splits else None
+        out: dict[str, dict[str, Any]] = {}
+        roots = set(fixes.merge_groups()) | {
+            r for r, p in (found.only if found else {}).items() if p
+        }
+        for root in sorted(roots):
+            clause: dict[str, Any] = {"terms": {"ents": fixes.members(root)}}
+            only = found.only.get(root) if found is not None else None
+            if only:
+                clause = {
+                    "bool": {"filter": [clause], "must_not": [{"terms": {"id": sorted(only)}}]}
+                }
+            out[root] = clause
+        return out
 
     # -- near-duplicate groups: one hit per group, as search/collapse.py does for Whoosh ---------
 
@@ -347,7 +390,7 @@ class OpenSearchReader(Reader):
         text = request.text
         try:
             q = self.passage_q.parse(text)
-            dsl = self.passage_dsl(self.passage_raw.parse(text))
+            dsl = self.passage_dsl(corrected_fields(self.passage_raw.parse(text), self))
         except QueryError as exc:
             return SearchResult(request, error=str(exc))
         flt = self._entity_filter(request.entities)
@@ -357,7 +400,9 @@ class OpenSearchReader(Reader):
             res = self._run(dsl, flt, request)
             if res["hits"]["total"]["value"] == 0 and len(text.split()) > 1:
                 q_or = self.passage_q.parse(text, fallback=True)
-                dsl_or = self.passage_dsl(self.passage_raw.parse(text, fallback=True))
+                dsl_or = self.passage_dsl(
+                    corrected_fields(self.passage_raw.parse(text, fallback=True), self)
+                )
                 alt = self._run(dsl_or, flt, request)
                 if alt["hits"]["total"]["value"]:
                     q, res, fallback, dsl = q_or, alt, True, dsl_or
@@ -390,12 +435,18 @@ class OpenSearchReader(Reader):
                 for b in aggs["months"]["buckets"]
                 if b["doc_count"]
             }
+            roots, split = res.get("newsdesk_counted", ([], []))
             exact = {
-                root: int(aggs[f"merged{i}"]["doc_count"])
-                for i, root in enumerate(self.corrections().merge_groups())
-                if f"merged{i}" in aggs
+                root: int(aggs[f"exact{i}"]["doc_count"])
+                for i, root in enumerate(roots)
+                if f"exact{i}" in aggs
             }
-            facets = self.corrections().facet_rows(facets, exact)
+            splits = {
+                sid: (alias, parent, int(aggs[f"split{i}"]["doc_count"]))
+                for i, (sid, alias, parent) in enumerate(split)
+                if f"split{i}" in aggs
+            }
+            facets = self.corrections().facet_rows(facets, exact, splits)
         return SearchResult(
             request,
             hits=hits,
@@ -535,6 +586,13 @@ class OpenSearchReader(Reader):
         src = self._article_src(article_id)
         return None if src is None else _analysis(src)
 
+    def analyses(self, article_ids: Sequence[str]) -> list[Analysis]:
+        """The stored analyses of many articles in one scan (where split aliases are written)."""
+        if not article_ids:
+            return []
+        found = self._scan("articles", {"terms": {"id": list(article_ids)}}, ["id"])
+        return [a for a in map(_analysis, found) if a is not None]
+
     def article_view(self, article_id: str) -> ArticleView | None:
         src = self._article_src(article_id)
         if src is None:
@@ -607,12 +665,10 @@ class OpenSearchReader(Reader):
         if scored:
             assert query is not None
             self.fact_q.parse(query)  # the same errors as the Whoosh engine
-            must.append(self.fact_dsl(self.fact_raw.parse(query)))
+            raw = corrected_fields(self.fact_raw.parse(query), self, "passage_id")
+            must.append(self.fact_dsl(raw))
         if entity:
-            names = self.filter_names(entity)
-            flt.append(
-                {"bool": {"should": [{"terms": {"entity": names}}, {"terms": {"who": names}}]}}
-            )
+            flt.append(self.fact_dsl(entity_query(self, entity, "passage_id", ("entity", "who"))))
         flagged = sorted(self.corrections().flagged)
         if flagged:
             flt.append({"bool": {"must_not": [{"terms": {"id": flagged}}]}})

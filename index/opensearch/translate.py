@@ -101,7 +101,7 @@ class Translator:
         if isinstance(q, wq.Require):
             return self._bool(q, must=[self.node(q.a)], filter=[self.node(q.b)])
         if isinstance(q, wq.ConstantScoreQuery):
-            return {"constant_score": {"filter": self.node(q.child), "boost": q.score}}
+            return {"constant_score": {"filter": self._filter(q.child), "boost": q.score}}
         if isinstance(q, wq.Phrase):
             return self._phrase(q)
         if isinstance(q, wq.NumericRange):
@@ -126,6 +126,24 @@ class Translator:
         raise QueryError(f"cannot run the query: {type(q).__name__} has no OpenSearch form")
 
     # -- the node kinds ---------------------------------------------------------------------------
+
+    def _filter(self, q: wq.Query) -> dict[str, Any]:
+        """A constant score's filter: an OR of plain terms of one keyword field (passages by id,
+        search/corrected.py) is one ``terms`` query, not thousands of clauses."""
+        if isinstance(q, wq.Or) and q.subqueries:
+            field = getattr(q.subqueries[0], "fieldname", None)
+            if (
+                field is not None
+                and field not in STEMMED
+                and field not in ("exact", "title_exact")
+                and all(
+                    type(c) is wq.Term and c.fieldname == field and isinstance(c.text, str)
+                    for c in q.subqueries
+                )
+            ):
+                values = [getattr(c, "text", "") for c in q.subqueries]
+                return {"terms": {self.field(field): values}}
+        return self.node(q)
 
     def _bool(self, q: wq.Query, **clauses: Any) -> dict[str, Any]:
         body = {k: v for k, v in clauses.items() if v not in ([], None)}

@@ -35,6 +35,7 @@ from newsdesk.index.seam import (
     Stats,
 )
 from newsdesk.index.search.collapse import GROW, folded_page, group_sizes, has_copies
+from newsdesk.index.search.corrected import corrected_fields, entity_query, split_passages
 from newsdesk.index.search.highlight import snippet, spans_for
 from newsdesk.index.search.query import QueryBuilder, query_terms
 from newsdesk.index.store.codec import load_analysis, load_fact
@@ -228,7 +229,7 @@ class WhooshReader(Reader):
         self._entity_names: dict[str, tuple[str, str]] | None = None
         # the facet pass of a search: its total, counts by entity id, and each passage's ids
         self._facet_cache: OrderedDict[
-            tuple[Any, ...], tuple[int, Counter[str], list[bytes], dict[str, int]]
+            tuple[Any, ...], tuple[int, Counter[str], list[bytes], dict[str, int], list[int]]
         ] = OrderedDict()
         self.budget_s = SEARCH_BUDGET_S
         self._store = FileStore(self.path)
@@ -295,14 +296,7 @@ class WhooshReader(Reader):
     def entity_filter(self, names: Sequence[str]) -> wq.Query | None:
         """A filter query requiring every named entity (canonical names or aliases; an entity
         others were merged into matches theirs too)."""
-        terms: list[wq.Query] = []
-        for name in names:
-            keys = self.filter_names(name)
-            terms.append(
-                wq.Term("entity", keys[0])
-                if len(keys) == 1
-                else wq.Or([wq.Term("entity", k) for k in keys])
-            )
+        terms = [entity_query(self, name) for name in names]
         return wq.And(terms) if terms else None
 
     # -- corrections (index/corrections.py: a file in the index folder) ---------------------------
@@ -322,7 +316,7 @@ class WhooshReader(Reader):
         s = self._searcher("passages")
         mask = self._hidden().passages
         try:
-            q = self.passage_q.parse(text)
+            q = corrected_fields(self.passage_q.parse(text), self)
         except QueryError as exc:
             return SearchResult(request, error=str(exc))
         flt = self.entity_filter(entities)
@@ -350,7 +344,7 @@ class WhooshReader(Reader):
         try:
             results, seen = _run(s, run_q, asked, run_flt, every, mask, deadline)
             if results.scored_length() == 0 and len(text.split()) > 1:
-                q_or = self.passage_q.parse(text, fallback=True)
+                q_or = corrected_fields(self.passage_q.parse(text, fallback=True), self)
                 # the scored OR keeps Whoosh's own collector: its coordination bonus counts
                 # the terms still matching after the collector prunes, so scores would differ
                 alt, _ = _run(s, q_or, asked, flt, False, mask, deadline)
@@ -507,13 +501,13 @@ class WhooshReader(Reader):
             # one join and one split, counted in C, instead of a Counter update per passage
             joined = _SEP_BYTES.join(r for r in raws if r)
             counts: Counter[str] = Counter(joined.decode("utf-8").split(SEP) if joined else ())
-            cached = (total, counts, raws, months)
+            cached = (total, counts, raws, months, docs)
             self._facet_cache[key] = cached
             while len(self._facet_cache) > 64:
                 self._facet_cache.popitem(last=False)
         else:
             self._facet_cache.move_to_end(key)
-        total, counts, raws, months = cached
+        total, counts, raws, months, docs = cached
         names = self._names()
         rows: dict[str, list[FacetRow]] = {t: [] for t in TYPE_FIELD}
         for eid, n in counts.most_common():
@@ -526,7 +520,38 @@ class WhooshReader(Reader):
             if sum(1 for m in members if counts.get(m)) > 1:
                 ids = {m.encode("utf-8") for m in members}
                 exact[root] = sum(1 for r in raws if r and not ids.isdisjoint(r.split(_SEP_BYTES)))
-        return total, fixes.facet_rows({t: tuple(v) for t, v in rows.items()}, exact), months
+        # split aliases: their passages counted as their own, and not as their entity's when
+        # they are all that names it there
+        splits: dict[str, tuple[str, str, int]] = {}
+        if fixes.splits:
+            found = split_passages(self)
+            s = self._searcher("passages")
+            counted = {d for d, r in zip(docs, raws, strict=True) if r}
+            for sid, pids in found.alias.items():
+                n = len(counted & self._docnums(s, pids))
+                splits[sid] = (found.name[sid], found.parent[sid], n)
+            for root, pids in found.only.items():
+                less = len(counted & self._docnums(s, pids))
+                if less:
+                    held = exact.get(root)
+                    if held is None:
+                        held = sum(counts.get(m, 0) for m in fixes.members(root))
+                    exact[root] = held - less
+        rows_by_type = {t: tuple(v) for t, v in rows.items()}
+        return total, fixes.facet_rows(rows_by_type, exact, splits), months
+
+    def _docnums(self, s: Any, pids: frozenset[str]) -> frozenset[int]:
+        """The docnums of passages by id, kept per searcher and set of ids."""
+        local = self._local
+        cache = getattr(local, "docnums", None)
+        if cache is None or cache[0] is not s:
+            cache = local.docnums = (s, {})
+        table: dict[frozenset[str], frozenset[int]] = cache[1]
+        held = table.get(pids)
+        if held is None:
+            found = (s.document_number(id=p) for p in pids)
+            held = table[pids] = frozenset(d for d in found if d is not None)
+        return held
 
     def _months(self, s: Any) -> list[str]:
         """The month ("2023-11", "" when undated) of every passage by docnum, once per searcher
@@ -731,10 +756,9 @@ class WhooshReader(Reader):
         s = self._searcher("facts")
         parts: list[wq.Query] = []
         if query and query.strip():
-            parts.append(self.fact_q.parse(query))
+            parts.append(corrected_fields(self.fact_q.parse(query), self, "passage_id"))
         if entity:
-            names = self.filter_names(entity)
-            parts.append(wq.Or([wq.Term(f, n) for n in names for f in ("entity", "who")]))
+            parts.append(entity_query(self, entity, "passage_id", ("entity", "who")))
         if article:
             parts.append(wq.Term("article_id", article))
         if passage:
