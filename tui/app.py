@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual import work
 from textual.app import App
+from textual.color import Color, ColorParseError
 
 from newsdesk.tui.commands import NewsdeskCommands
 from newsdesk.tui.history import History, history_path
@@ -48,8 +49,35 @@ class NoIndex(Exception):
     """No index is open."""
 
 
+PANE_BORDER_CONTRAST = 0.12  # the least difference in brightness that shows as a line
+
+
+def pane_border(variables: dict[str, str]) -> str:
+    """The colour of a pane's border when it has no focus: the theme's ``border-blurred``, unless
+    that cannot be told from the pane's background (Textual's own dark theme makes it the
+    surface darkened by 2.5 %: the borders were drawn but unseen, in a terminal as in the
+    browser), then a blend of the surface towards the text."""
+    blurred = variables.get("border-blurred", "")
+    try:
+        edge, surface = Color.parse(blurred), Color.parse(variables["surface"])
+        text = Color.parse(variables.get("foreground", "white"))
+    except (KeyError, ColorParseError):
+        return blurred or "gray"
+    if edge.ansi is not None or surface.ansi is not None or text.ansi is not None:
+        return blurred  # the terminal's own colours: left to the terminal
+    if abs(edge.brightness - surface.brightness) >= PANE_BORDER_CONTRAST:
+        return blurred
+    return surface.blend(text, 0.3).hex
+
+
 class NewsdeskApp(App[int]):
     CSS_PATH = "app.tcss"
+
+    def get_css_variables(self) -> dict[str, str]:
+        variables = super().get_css_variables()
+        variables["pane-border"] = pane_border(variables)
+        return variables
+
     TITLE = "newsdesk"
     COMMANDS = App.COMMANDS | {NewsdeskCommands}
     BINDINGS = bindings(APP_KEYS, priority=True)
