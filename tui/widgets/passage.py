@@ -347,9 +347,25 @@ class PassageView(ScrollView, can_focus=True):
         return None
 
     def scroll_to_line(self, line: int, span: int = 1) -> None:
+        """Scroll so the line (and span lines after it) stand a third of the way down; never
+        to a top part-way through the article's header (its title and source line, which a
+        long URL wraps over several lines): then from the top when the line still shows, else
+        from the first passage."""
         height = max(1, self.scrollable_content_region.height)
         top = max(0, line - max(0, (height - span) // 3))
+        head = self._head_lines()
+        if 0 < top < head:
+            top = 0 if line + min(span, height) <= height else min(head, line)
         self.scroll_to(y=top, animate=False, immediate=True)
+
+    def _head_lines(self) -> int:
+        """The line where the passages start (after the title, the source line and any note of
+        passages not shown); 0 with no passage."""
+        starts = [self._first_line.get(i, 0) for i, b in enumerate(self._blocks) if b.passage_id]
+        if not starts:
+            return 0
+        first = min(starts)
+        return first - 1 if first > 0 and self._lines[first - 1].block < 0 else first
 
     def scroll_to_offset(self, start: int, end: int | None = None) -> None:
         line = self._line_of(start)
