@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from newsdesk.index.extract.facts.common import find_quotes
@@ -458,3 +459,65 @@ def test_a_letter_printed_after_a_colon_is_its_writers_words(nlp: Any) -> None: 
     (s,) = about(facts, "help my successor", "QUOTE")
     assert s.who == ("Maria Lopez",)
     assert not about(facts, "shares fell", "QUOTE")  # narration again
+
+
+@pytest.mark.nlp
+def test_an_interviewee_named_only_in_the_headline_answers(nlp: Any) -> None:  # noqa: F811
+    body = (
+        '"I have no doubt that the novel will outlive us all"\n\n'
+        "{q1}\n\n"
+        "I started it ten years ago in a small flat in Porto, and I rewrote it four times.\n\n"
+        "{q2}\n\n"
+        "Readers are hungrier than ever for long stories, and publishers have noticed it.\n\n"
+        "This map shows the bookshops of Porto that Lopez visited. Image: Ana Reis.\n\n"
+        "Lopez explained how she found her publisher."
+    ).format(q1="When did you start writing the book?", q2="Is the novel still alive today?")
+    a = attrs.evolve(article(body), title="Wikinews interviews novelist Maria Lopez")
+    facts = facts_of(nlp, a)
+    check_invariants(a, facts)
+    for key in ("rewrote it four times", "hungrier than ever"):
+        (q,) = about(facts, key, "QUOTE")
+        assert q.who == ("Lopez",)
+    assert not about(facts, "This map shows", "QUOTE")  # a caption with its credit
+    (pull,) = about(facts, "outlive us all", "QUOTE")  # a pull quote is the interviewee's
+    assert pull.who == ("Lopez",) and not pull.negated
+    plain = facts_of(nlp, article(body))  # a headline that says nothing of an interview
+    assert not [f for f in plain if f.kind == "QUOTE"]
+
+
+@pytest.mark.nlp
+def test_the_one_quoted_as_saying_speaks_not_the_paper(nlp: Any) -> None:  # noqa: F811
+    facts = parse(
+        nlp,
+        "The Amsterdam Stock Exchange declined to comment on the report.\n\n"
+        "The Securities and Exchange Commission is investigating the firm.\n\n"
+        '"We are not worried about the contents," the newspaper quoted the official as saying.\n\n'
+        "An exchange spokesman said there was nothing unusual about the delay.",
+    )
+    (q,) = about(facts, "not worried", "QUOTE")
+    assert q.who == ("the official",)
+    (r,) = about(facts, "nothing unusual", "REPORT")
+    assert r.who == ("Amsterdam Stock Exchange",)  # the exchange, not the Commission
+
+
+@pytest.mark.nlp
+def test_a_ranked_description_in_a_lede_is_the_organisation_named_next(nlp: Any) -> None:  # noqa: F811
+    facts = parse(
+        nlp,
+        "West Germany's biggest bank said it would withhold support from the carmaker's "
+        "management.\n\n"
+        "Deutsche Bank AG said it would abstain in the votes.",
+    )
+    (r,) = about(facts, "withhold support", "REPORT")
+    assert r.who == ("Deutsche Bank AG",)
+
+
+@pytest.mark.nlp
+def test_the_agency_is_no_company_named_in_its_words(nlp: Any) -> None:  # noqa: F811
+    facts = parse(nlp, "The suspension is reinstated if Boeing is indicted, the agency said.")
+    (r,) = about(facts, "reinstated", "REPORT")
+    assert r.who[0] == "the agency"
+    assert r.conditional
+    facts = parse(nlp, "The FAA grounded the jets. Boeing will fix them, the agency said.")
+    (r,) = about(facts, "fix them", "REPORT")
+    assert r.who[0] == "FAA"

@@ -311,3 +311,71 @@ def test_score_counts_unmerged_alias_as_false_positive() -> None:
     assert evaluate.score(merged, gold)["f1"] == 1.0
     r = evaluate.score(split, gold)
     assert (r["tp"], r["fp"], r["fn"]) == (1, 1, 0)
+
+
+def test_wire_company_markup_is_one_organisation(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        '"Nothing has been firmed up yet," said an official at <International Digital '
+        "Communications Planning Inc> (IDC), one of the groups set up to compete.\n\n"
+        "An IDC official said no talks had been set.\n\n"
+        "The group competes against <Kokusai Denshin Denwa Co Ltd> <KDD>.\n\n"
+        "Three companies pulled out: Ford Philippines, General Motors Pilipinas, a subsidiary "
+        "of General Motors Corp <GM>, and <Delta Motors Corp>."
+    )
+    _, entities = extract(pipeline, text)
+    ents = by_name(entities)
+    for name in (
+        "International Digital Communications Planning Inc",
+        "Kokusai Denshin Denwa Co Ltd",
+        "General Motors Pilipinas",
+        "General Motors Corp",
+    ):
+        assert ents[name].type == "ORG", name
+    assert not any(e.name.startswith("Motors") for e in entities)  # "General" is no title here
+    assert "IDC" in ents["International Digital Communications Planning Inc"].aliases
+
+
+def test_spelling_variants_of_one_name_merge(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Apple said Tim Cook would run the company. Timothy D. Cook joined Apple in 1998.\n\n"
+        "Tim Cook declined to comment.\n\n"
+        "Four U.S. meat processors have asked the U.S. Agriculture Department to relax a rule, "
+        "USDA said.\n\n"
+        "Chrysler released a list of dealerships. Chrylser said the list was final.\n\n"
+        "The browser trails Google Chrome. Chrome gained users again."
+    )
+    _, entities = extract(pipeline, text)
+    ents = by_name(entities)
+    assert "Timothy D. Cook" in ents["Tim Cook"].aliases
+    assert "USDA" in ents["U.S. Agriculture Department"].aliases
+    assert {"Chrysler", "Chrylser"} <= set(
+        next(e for e in entities if "Chrysler" in e.aliases).aliases
+    )
+    assert not any(e.name == "Chrome" and e.type == "PERSON" for e in entities)
+
+
+def test_a_surname_after_a_name_with_jr_and_companies_with_and(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        '"There is no turnaround," Charles Siess Jr, vice chairman of Marathon Manufacturing Co, '
+        "said on Tuesday.\n\n"
+        '"The OCS is the keystone," said Siess.\n\n'
+        "Ronald Tappmeyer, vice chairman of Reading and Bates Drilling Co, said the oversupply "
+        "of rigs would continue."
+    )
+    _, entities = extract(pipeline, text)
+    ents = by_name(entities)
+    assert "Siess" in ents["Charles Siess Jr"].aliases
+    assert ents["Reading and Bates Drilling Co"].type == "ORG"
+
+
+def test_names_cut_at_and_are_joined_back(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Britain's Cable and Wireless Plc <CAWL.L> holds 20 pct of the group.\n\n"
+        "Under the plan, backed by the Post and Telecommunications Ministry, Cable and Wireless "
+        "and U.S.-based Pacific Telesis would be core companies."
+    )
+    _, entities = extract(pipeline, text)
+    ents = by_name(entities)
+    assert "Cable and Wireless" in ents["Cable and Wireless Plc"].aliases
+    assert ents["Post and Telecommunications Ministry"].type == "ORG"
+    assert not {"Wireless", "Post"} & set(ents)

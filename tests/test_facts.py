@@ -345,3 +345,37 @@ def test_gold_set_recall_and_dates(nlp: Any) -> None:
     assert total >= 50
     assert found / total >= 0.75
     assert dates_ok / dated >= 0.70
+
+
+def test_a_market_index_is_named_whole(nlp: Any) -> None:
+    facts = parse(
+        nlp,
+        "The Dow Jones Industrial Average fell by 3.4%, or 251.4 points, to 7,114.3, its lowest "
+        "level since October 1997.\n\n"
+        "The Standard and Poor's 500 index lost 26 points or 3.5% to a level of 743.33.",
+    )
+    (dow,) = [f for f in facts if f.kind == "VALUE" and "Dow" in f.statement]
+    assert dow.who == ("Dow Jones Industrial Average",)
+    assert dow.date == "2023-11-06"  # the record's reference year is not when it fell
+    (sp,) = [f for f in facts if f.kind == "VALUE" and "743.33" in f.evidence.text]
+    assert sp.who == ("Standard and Poor's 500",)
+
+
+def test_a_date_in_a_claim_split_by_said_takes_the_claims_tense(nlp: Any) -> None:
+    facts = parse(
+        nlp,
+        "Effective April 11, the utility said, it is establishing 24-hour coverage of operations "
+        "by an independent engineer.",
+        date="1987-04-07",
+    )
+    assert facts and all(f.date == "1987-04-11" for f in facts)  # four days ahead, not 1986
+
+
+def test_the_parties_a_description_is_said_to_be_act(nlp: Any) -> None:
+    facts = parse(
+        nlp,
+        "Three companies which pulled out due to poor market conditions were Ford Philippines "
+        "and General Motors Pilipinas.",
+    )
+    (e,) = [f for f in facts if f.kind == "EVENT" and "pulled out" in f.statement]
+    assert set(e.who) == {"Ford Philippines", "General Motors Pilipinas"}

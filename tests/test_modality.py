@@ -506,3 +506,14 @@ async def test_the_fact_pane_shows_qualifiers_as_words(monkeypatch: pytest.Monke
         assert isinstance(pane.list, FactList)
         shot = app.export_screenshot()
         assert "conditional" in shot and "negated" in shot
+
+
+def test_no_doubt_that_affirms(nlp: Any) -> None:
+    f = the_fact(
+        facts_of("Maria Lopez said she had no doubt that the plan would work.", nlp), "plan"
+    )
+    assert not f.negated
+    f = the_fact(
+        facts_of("Maria Lopez said no agreement was reached on the plan.", nlp), "agreement"
+    )
+    assert f.negated

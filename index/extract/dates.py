@@ -37,6 +37,7 @@ from typing import Any
 from newsdesk.index.model import When
 
 _DATE_ENTS = "newsdesk.dates.date_ents"  # a doc's user_data key
+DOC_TEXT = "newsdesk.doc_text"  # the text a doc was parsed from, kept by extract_entities
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -683,6 +684,8 @@ def clause_tense(tok: Any) -> str | None:
         v = v.head
     if v.pos_ not in ("VERB", "AUX"):
         return None
+    if v.dep_ == "parataxis" and v.lemma_ in REPORTING and v.head.pos_ in ("VERB", "AUX"):
+        v = v.head  # "Effective April 11, the utility said, it is establishing …": the claim's
     aux = [c for c in v.children if c.dep_ in ("aux", "auxpass")]
     words = {c.lower_ for c in aux}
     perfect = any(c.lemma_ == "have" for c in aux)
@@ -769,8 +772,16 @@ def names_a_thing(root: Any, start: int, end: int) -> bool:
     a thing rather than the clause: a bare year ("the 1991 agreement", "the 2018 World Cup",
     "GM's 2008 revenue") or the recurrence of an amount ("a $14.6 billion annual loss")? A year
     on the noun of a prepositional phrase other than "of" dates the clause ("in a 2011 radio
-    interview"), and so does a recurring event ("will facilitate quarterly meetings")."""
+    interview"), and so does a recurring event ("will facilitate quarterly meetings"). Nor
+    does the time since which a record holds ("its lowest level since 1997")."""
     head = root.head
+    if (
+        root.dep_ == "pobj"
+        and head.lower_ == "since"
+        and head.head.pos_ in ("NOUN", "ADJ")
+        and head.head.ent_type_ not in ("DATE", "TIME")
+    ):
+        return True  # "its lowest level since October 1997": the record's reference, not when
     if not (
         root.dep_ in ("nummod", "compound", "amod", "nmod", "quantmod")
         and head.pos_ in ("NOUN", "PROPN")
@@ -779,7 +790,8 @@ def names_a_thing(root: Any, start: int, end: int) -> bool:
         and head.lower_ not in _PARTS_OF_DAY
     ):
         return False
-    words = _norm(root.doc.text[start:end])
+    doc = root.doc
+    words = _norm((doc.user_data.get(DOC_TEXT) or doc.text)[start:end])
     if _recurrence(words) is not None:  # "a $1.1 billion annual dividend" is an amount per year
         amounts = ("MONEY", "PERCENT", "QUANTITY", "CARDINAL")
         return any(t.ent_type_ in amounts for t in root.doc[head.left_edge.i : head.i])

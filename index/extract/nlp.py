@@ -206,6 +206,8 @@ def single_threaded_blas() -> None:
     process per core, and extra threads on top only contend, twice the CPU for the same wall
     time). It limits the loaded BLAS at run time (threadpoolctl); the process environment, which
     children inherit, is left alone."""
+    if os.environ.get("OPENBLAS_NUM_THREADS") == "1":
+        return  # set before numpy loaded (the command line does): nothing to limit
     import numpy  # noqa: F401, PLC0415 - load OpenBLAS, so that there is something to limit
 
     try:

@@ -48,8 +48,60 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 _JOINERS = (["for"], ["of"], ["for", "the"], ["of", "the"], ["on"], ["on", "the"])
+# Heads that two portfolios may share ("the Post and Telecommunications Ministry")
+_SHARED_HEADS = frozenset({"ministry", "department", "commission", "committee", "bureau"})
 _DANGLING = frozenset({"of", "the", "and", "for", "&", ",", "on"})
 _NAMED = ("ORG", "GPE", "LOC", "FAC")
+
+
+_BRACKET_LABELS = frozenset({"ORG", "PERSON", "GPE", "LOC", "FAC", "NORP", "PRODUCT"})
+
+
+def _bracketed(doc: Doc, ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The wire's company markup: "<International Digital Communications Planning Inc>",
+    "<Kokusai Denshin Denwa Co Ltd>". A model span inside the angle brackets becomes the whole
+    bracketed name, an organisation, whatever part of it the model saw or how it typed it."""
+    out = ents
+    n = len(doc)
+    for idx, (s, e, label) in enumerate(ents):
+        if label not in _BRACKET_LABELS:
+            continue
+        a = s
+        while a > 0 and s - a < 4 and doc[a - 1].text != "<" and _bracket_word(doc[a - 1]):
+            a -= 1
+        if a == 0 or doc[a - 1].text != "<":
+            continue
+        b = e - 1 if doc[e - 1].text == ">" else e  # the model kept the mark: "Corp>"
+        while b < n and b - e < 6 and doc[b].text != ">" and _bracket_word(doc[b]):
+            b += 1
+        if b >= n or b <= a or doc[b].text != ">":
+            continue
+        b += 1  # the closing mark with the name: the parse may make it the head ("<X Corp> said")
+        if (a, b) == (s, e) and label == "ORG":
+            continue
+        if out is ents:
+            out = list(ents)
+        out[idx] = (a, b, "ORG")
+    if out is ents:
+        return ents
+    # a widened span may now hold the next one ("<Cable and Wireless Plc>")
+    kept: list[tuple[int, int, str]] = []
+    for s, e, label in out:
+        if kept and s < kept[-1][1]:
+            continue
+        kept.append((s, e, label))
+    return kept
+
+
+def _bracket_word(t: Token) -> bool:
+    return (
+        not t.is_space
+        and "\n" not in t.text
+        and (t.text[:1].isupper() or t.lower_ in _BRACKET_INNER)
+    )
+
+
+_BRACKET_INNER = frozenset({"and", "&", "of", "de", "the", "-", ".", "'s", "for"})
 
 
 def _merged_ents(doc: Doc) -> list[tuple[int, int, str]]:
@@ -62,6 +114,7 @@ def _merged_ents(doc: Doc) -> list[tuple[int, int, str]]:
     + '2024' + 'Olympic Games' one event; and "Treasury Department's Office of Foreign Assets
     Control" split into the two organisations."""
     ents = _foreign_joins(doc, [(e.start, e.end, e.label_) for e in doc.ents])
+    ents = _bracketed(doc, ents)
     out: list[tuple[int, int, str]] = []
     for s, e, label in ents:
         if out:
@@ -70,6 +123,21 @@ def _merged_ents(doc: Doc) -> list[tuple[int, int, str]]:
             if label == "ORG" and plabel == "ORG" and between in _JOINERS:
                 out[-1] = (ps, e, "ORG")
                 continue
+            if label == "ORG" and plabel == "ORG" and between == ["and"]:
+                # "Cable" + "and" + "Wireless" where the article names "Cable and Wireless Plc";
+                # "the Post" + "and" + "Telecommunications Ministry": one ministry's two
+                # portfolios (a lone word with no head of its own before a ministry)
+                org_texts = {doc[a:b].text for a, b, lab in out if lab == "ORG" and b - a > 2}
+                joined = doc[ps:e].text
+                if any(o.startswith(joined + " ") for o in org_texts) or (
+                    pe - ps == 1
+                    and e - s >= 2
+                    and (doc[e - 1].lower_ in _SHARED_HEADS or doc[e - 1].lower_ in LEGAL_SUFFIXES)
+                    and gaz.org(doc[ps].text) is None
+                    and gaz.place(doc[ps].text) is None
+                ):
+                    out[-1] = (ps, e, "ORG")
+                    continue
             # a span cut on a connector: "... Geophysical and" + "Astronomical ..."
             if pe == s and plabel in _NAMED and label in _NAMED and doc[pe - 1].lower_ in _DANGLING:
                 out[-1] = (ps, e, plabel)

@@ -81,7 +81,11 @@ def _noun_of(doc: Doc, start: int, end: int) -> Token | None:
         return head
     if start > 0:
         prev = doc[start - 1]
-        if prev.pos_ == "NOUN" and prev.is_lower and prev.head.i in range(start, end):
+        if (
+            (prev.pos_ == "NOUN" or prev.lower_ in KIND_NOUNS)  # "the Dutch daily NRC", tagged ADV
+            and prev.is_lower
+            and prev.head.i in range(start, end)
+        ):
             return prev
     return None
 

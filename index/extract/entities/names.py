@@ -240,6 +240,6 @@ def canonical(surface: str, label: str) -> tuple[str, str] | None:
 
 
 def _normalise_org(name: str) -> str:
-    name = re.sub(r"^U\.S\.\s", "US ", name)
-    name = re.sub(r"^U\.K\.\s", "UK ", name)
+    """An organisation's name as the text writes it ("U.S. Agriculture Department"): the group
+    key already makes "US" and "U.S." one name, and sources quoting it keep the spelling."""
     return name

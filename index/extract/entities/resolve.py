@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from newsdesk.index.extract import gazetteer as gaz
+from newsdesk.index.extract.dates import DOC_TEXT
 from newsdesk.index.extract.entities.candidates import (
     _agree,
     _backrefs,
@@ -37,6 +38,7 @@ from newsdesk.index.extract.entities.words import (
     CORPORATE_SUFFIXES,
     FACILITY_HEADS,
     FIELD_NOUNS,
+    FUNCTION_WORDS,
     JOB_NOUNS,
     LEGAL_SUFFIXES,
     ORG_HEADS,
@@ -58,8 +60,9 @@ def _acronym_definitions(text: str, cands: list[_Cand]) -> dict[str, _Cand]:
     """'Federal Bureau of Investigation (FBI)' -> {'FBI': <long form>} when the letters fit."""
     ends = {c.end: c for c in cands if c.type in ("ORG", "MISC", "PLACE") and " " in c.alias}
     out: dict[str, _Cand] = {}
-    for m in re.finditer(r"\s*[(\[]\s*([A-Z][A-Za-z&.\-]{0,9}[A-Z.])\s*[)\]]", text):
-        long = ends.get(m.start())
+    # (the wire closes its company markup first: "<International Digital … Inc> (IDC)")
+    for m in re.finditer(r">?\s*[(\[]\s*([A-Z][A-Za-z&.\-]{0,9}[A-Z.])\s*[)\]]", text):
+        long = ends.get(m.start()) or ends.get(m.start() + 1)  # before or after the ">"
         if long is None:
             continue
         acr = m.group(1)
@@ -138,13 +141,121 @@ def _resolve(text: str, cands: list[_Cand]) -> list[_Cand]:
                 _initials(_unsuffixed(lf.name), False),
             )
         }
+        if not fits and len(letters) >= 4:
+            # "USDA" for "U.S. Agriculture Department": the same initials, reordered
+            fits = {
+                lf.key: lf
+                for lf in longs
+                if sorted(letters) == sorted(_dotted_initials(lf.name))
+                and letters[0] == _dotted_initials(lf.name)[0]
+            }
         if len(fits) == 1:
             lf = next(iter(fits.values()))
             c.name, c.type, c.key = lf.name, lf.type, lf.key
     _resolve_people(cands)
     _resolve_short_orgs(cands)
     _resolve_short_facilities(cands)
+    _resolve_variants(cands)
     return cands
+
+
+def _dotted_initials(name: str) -> str:
+    """Initials counting each letter of a dotted abbreviation: 'U.S. Agriculture Department'
+    -> 'USAD'."""
+    out = []
+    for w in name.split():
+        if re.fullmatch(r"(?:[A-Z]\.?){2,3}", w):  # "U.S.", "US", "UK"
+            out.append(w.replace(".", ""))
+        elif w.casefold() not in FUNCTION_WORDS:
+            out.append(w[:1].upper())
+    return "".join(out)
+
+
+def _transposed(a: str, b: str) -> bool:
+    """Two spellings one swap of neighbouring letters apart ("Chrylser", "Chrysler")."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and (a[diff[1]] == b[diff[0]])
+    )
+
+
+def _resolve_variants(cands: list[_Cand]) -> None:
+    """Two spellings of one name in an article: a typo swapping two letters ("Chrylser" beside
+    "Chrysler"), a person's short and long given name with the same surname ("Tim Cook",
+    "Timothy D. Cook"). The less frequent spelling joins the other when only one fits."""
+    count = Counter((c.key, c.type) for c in cands)
+    groups: dict[tuple[str, str], _Cand] = {}
+    for c in cands:
+        groups.setdefault((c.key, c.type), c)
+    moves: dict[tuple[str, str], _Cand] = {}
+    # only names of one length (a swap) or one surname (a person) can pair: bucket them
+    buckets: dict[tuple[Any, ...], list[tuple[str, str]]] = defaultdict(list)
+    for key, typ in groups:
+        if typ in ("PERSON", "ORG", "PLACE"):
+            buckets[(typ, len(key))].append((key, typ))
+            if typ == "PERSON" and " " in key:
+                buckets[(typ, key.rsplit(" ", 1)[1])].append((key, typ))
+    for (key, typ), c in groups.items():
+        if typ not in ("PERSON", "ORG", "PLACE") or (c.strong and c.source != "ner"):
+            continue
+        near = buckets[(typ, len(key))] if len(key) >= 6 else []
+        same = buckets[(typ, key.rsplit(" ", 1)[1])] if typ == "PERSON" and " " in key else []
+        if len(near) < 2 and len(same) < 2:
+            continue
+        fits = []
+        for k2, t2 in dict.fromkeys(near + same):
+            if k2 == key or count[(k2, t2)] < count[(key, typ)]:
+                continue
+            other = groups[(k2, t2)]
+            if len(key) >= 6 and _transposed(key, k2):
+                fits.append(other)
+            elif typ == "PERSON" and _same_person(c.name, other.name):
+                fits.append(other)
+        if len(fits) == 1 and (
+            count[(fits[0].key, typ)] > count[(key, typ)] or fits[0].start < c.start
+        ):
+            moves[(key, typ)] = fits[0]
+    # "Chrome" (tagged PERSON) beside "Google Chrome", "Firefox" beside "Mozilla Firefox": a
+    # one-word 'person' (or unknown place: "Beauveria" beside "Beauveria bassiana") that starts
+    # or ends the one longer name of a thing in the article
+    ends: dict[str, list[_Cand]] = defaultdict(list)
+    for (key, typ), c in groups.items():
+        words = key.split()
+        if typ in ("ORG", "MISC", "PLACE") and len(words) > 1:
+            for w in {words[0], words[-1]}:
+                ends[w].append(c)
+    retype: dict[tuple[str, str], _Cand] = {}
+    for key, typ in groups:
+        if (
+            (typ == "PERSON" or typ == "PLACE" and gaz.place(key) is None)
+            and " " not in key
+            and len(ends.get(key, ())) == 1
+        ):
+            retype[(key, typ)] = ends[key][0]
+    for c in cands:
+        target = moves.get((c.key, c.type))
+        if target is not None and (target.key, target.type) not in moves:
+            c.name, c.key = target.name, target.key
+            continue
+        target = retype.get((c.key, c.type))
+        if target is not None:
+            c.name, c.key, c.type = target.name, target.key, target.type
+
+
+def _same_person(a: str, b: str) -> bool:
+    """ "Tim Cook" and "Timothy D. Cook": the same surname, one given name the other's start."""
+    wa, wb = _straight(a).split(), _straight(b).split()
+    if len(wa) < 2 or len(wb) < 2 or wa[-1].casefold() != wb[-1].casefold():
+        return False
+    fa, fb = wa[0].casefold().rstrip("."), wb[0].casefold().rstrip(".")
+    if fa == fb or min(len(fa), len(fb)) < 3:
+        return False
+    return fa.startswith(fb) or fb.startswith(fa)
 
 
 def _resolve_short_facilities(cands: list[_Cand]) -> None:
@@ -173,6 +284,9 @@ def _resolve_short_facilities(cands: list[_Cand]) -> None:
             c.name, c.key, c.type = fits[0].name, fits[0].key, "PLACE"
 
 
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
 def _resolve_people(cands: list[_Cand]) -> None:
     """'Neuberger' after 'Anne Neuberger' (or before it, when no full name precedes)."""
     fulls = [c for c in cands if c.type == "PERSON" and len(c.name.split()) > 1]
@@ -181,6 +295,8 @@ def _resolve_people(cands: list[_Cand]) -> None:
     by_last: dict[str, list[_Cand]] = defaultdict(list)
     for f in fulls:
         words = f.name.split()
+        while len(words) > 2 and words[-1].casefold().rstrip(".,") in _GENERATIONS:
+            words = words[:-1]  # "Charles Siess Jr": "Siess" is his surname
         by_last[words[-1].casefold()].append(f)
         if len(words) > 2:
             by_last[" ".join(words[-2:]).casefold()].append(f)
@@ -309,6 +425,8 @@ def _low_confidence(cs: list[_Cand], typ: str) -> str | None:
         words = [w for a in aliases for w in a.split()]
         if any(w.casefold().strip(".,'") in ORG_HEADS for w in words):
             return None
+        if any(a.split()[-1].casefold() in LEGAL_SUFFIXES for a in aliases if " " in a):
+            return None  # "Reading and Bates Drilling Co", "C. Itoh and Co Ltd": a company
         if len(cs) == 1:
             c = cs[0]
             ws = c.alias.split()
@@ -358,9 +476,10 @@ def extract_entities(
     if doc is None:
         cands = _rules_candidates(text)
     else:
-        if doc.text != text:
+        if not _parsed_from(doc, text):
             raise ValueError(f"{article.id}: the doc was not parsed from article.text")
         _TEXTS[id(doc)] = text
+        doc.user_data[DOC_TEXT] = text  # doc.text joins every token on each call
         try:
             cands = _ner_candidates(doc)
             cov = _covered(doc)
@@ -378,6 +497,22 @@ def extract_entities(
         finally:
             _TEXTS.pop(id(doc), None)
     return _finish(article, passages, cands)
+
+
+def _parsed_from(doc: Doc, text: str) -> bool:
+    """Was the doc parsed from this text? Its length and a sample of its tokens agree (``doc.text
+    == text`` joins every token: a millisecond an article)."""
+    if not len(doc):
+        return not text.strip()
+    last = doc[-1]
+    if last.idx + len(last.text_with_ws) != len(text):
+        return False
+    step = max(1, len(doc) // 16)
+    for i in range(0, len(doc), step):
+        t = doc[i]
+        if not text.startswith(t.text, t.idx):
+            return False
+    return True
 
 
 def _finish(

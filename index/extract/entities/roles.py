@@ -20,6 +20,8 @@ import attrs
 from newsdesk.index.extract import gazetteer as gaz
 from newsdesk.index.extract.entities.names import _is_acronym
 from newsdesk.index.extract.entities.words import (
+    CORPORATE_SUFFIXES,
+    LEGAL_SUFFIXES,
     NAME_PARTICLES,
     ORG_HEADS,
     PLACE_NOUNS,
@@ -37,6 +39,7 @@ COMPLEMENT_PREPS = frozenset({"of", "for", "in", "to", "at", "on"})
 CONNECTORS = frozenset({"and", "&", ",", "of", "the", "for", "on", "'s", "\u2019s", "-"})
 BLOCKING = frozenset({"GPE", "NORP", "LOC", "FAC", "PERSON", "DATE", "CARDINAL", "ORDINAL"})
 NAME_HEADS = ORG_HEADS | PLACE_NOUNS | {"administration"}
+COMPANY_WORDS = CORPORATE_SUFFIXES | LEGAL_SUFFIXES
 # capitalised words a role may start with: its modifiers and a ministry's portfolio
 MODIFIERS = ROLE_MODIFIERS | PORTFOLIO_WORDS
 
@@ -124,8 +127,8 @@ def _org_owns(doc: Doc, span: tuple[int, int, str], i: int) -> bool:
     not to a role glued to a name by the model ("Chancellor Olaf Scholz" tagged ORG)."""
     s, e, _ = span
     rest = [t for t in doc[i + 1 : e] if not _is_head(t)]
-    if len(rest) < 2 or any(t.lower_ in NAME_HEADS for t in doc[s:e]):
-        return True
+    if len(rest) < 2 or any(t.lower_ in NAME_HEADS or t.lower_ in COMPANY_WORDS for t in doc[s:e]):
+        return True  # "General Motors Pilipinas", "General Motors Corp": a company's name
     return gaz.org(doc[s:e].text) is not None
 
 

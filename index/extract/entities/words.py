@@ -27,7 +27,7 @@ DROP_LABELS = frozenset(
 
 # Words that end an organisation's name (used to keep, retype and recognise organisations).
 ORG_HEADS = frozenset(
-    """agency airline airlines airways army assembly association authority bank board bureau
+    """academy agency airline airlines airways army assembly association authority bank board bureau
     cabinet center centre church club coalition college commission committee company conference
     congress consortium corporation corps council court courts department division exchange
     federation force forces foundation fund gazette group guard herald holdings hospital house
@@ -203,14 +203,15 @@ KIND_NOUNS: dict[str, str] = {
         smartphone smartphones handset vehicle vehicles car cars suv sedan truck jet jets aircraft
         airliner plane tank tanks rifle drone tablet laptop console chip chips processor model
         drug vaccine pill medicine browser version feature tool widget update edition
-        program programme device game engine player camera computer storm hurricane cyclone typhoon""".split(),
+        program programme device game engine player camera computer storm hurricane cyclone typhoon
+        species genus fungus bacterium bacteria microbe parasite""".split(),
         "MISC",
     ),
     **dict.fromkeys(
         """company firm carmaker automaker airline carrier bank lender broadcaster exchange mixer
         platform startup start-up insurer retailer maker manufacturer conglomerate network
         operator developer publisher website newspaper agency charity union regulator
-        watchdog""".split(),
+        watchdog daily weekly tabloid magazine journal""".split(),
         "ORG",
     ),
     **dict.fromkeys(

@@ -60,7 +60,7 @@ def extract_facts(
     if doc is not None:
         from newsdesk.index.extract.facts.dep import DepFacts
 
-        drafts = list(DepFacts(text, doc, refs, quotes).run())
+        drafts = list(DepFacts(text, doc, refs, quotes, title=article.title).run())
     else:
         from newsdesk.index.extract.facts.rules import rule_drafts
 

@@ -582,7 +582,7 @@ class DepFacts(Parsed):
         """Amounts: a clause with money, a percentage or a quantity is a VALUE fact (an EVENT
         of that clause becomes one); counts of things only where the clause gave no fact."""
         groups: dict[int, list[Any]] = {}
-        for ent in sent.ents:
+        for ent in self.sent_ents(sent):
             if self.quoted[ent.root.i] or any(s <= ent.start_char < e for s, e, _ in dates):
                 continue
             if ent.label_ in VALUE_LABELS:

@@ -144,7 +144,11 @@ class Cues:
             if t.i + 1 >= len(doc) or doc[t.i + 1].lower_ not in NOT_NEGATING:
                 self.add(h, "negated", t)  # not "not only … but also", "not least"
         elif low == "no" and dep == "det":
-            if h.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and h.head.pos_ in VERBAL:
+            if h.lemma_ in _NO_DOUBT and any(
+                x.lower_ == "that" and x.dep_ == "mark" and x.i > h.i for x in h.sent
+            ):
+                pass  # "I have no doubt that …", "there is no question that …": a certainty
+            elif h.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and h.head.pos_ in VERBAL:
                 self.add(h.head, "negated", t)  # "No agreement was reached"
         elif low == "yet" and dep == "advmod" and h.lemma_ in ("have", "be"):
             for x in _xcomps(h):
@@ -231,6 +235,10 @@ def _opens_clause(t: Any) -> bool:
             break
         x = x.head
     return x.dep_ in ("nsubj", "nsubjpass") and x.head.i > t.i
+
+
+# "no doubt / question that …" affirms what follows
+_NO_DOUBT = frozenset({"doubt", "question"})
 
 
 def _xcomps(t: Any) -> list[Any]:

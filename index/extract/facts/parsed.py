@@ -20,7 +20,7 @@ heading, and the answers of an interview laid out as questions and answers (``in
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -80,6 +80,11 @@ _EMBEDDED = frozenset({"relcl", "acl", "ccomp", "xcomp", "pcomp", "csubj"})
 # A question paragraph of an interview, and the mark opening an answer.
 _QUESTION = re.compile(r"\?[\"'\u201d\u2019)]*\s*$|^\s*(?:Q|Question)\s*[:.]\s")
 _ANSWER = re.compile(r"(?:A|Answer)\s*[:.]\s+")
+# A picture's credit ending a caption ("… Image: Danny Newman.").
+_CREDIT = re.compile(r"\b(?:Image|Photo|Picture)(?: credit)?:[ \t]")
+# A headline saying someone is interviewed or talks ("interviews X", "X tells Wikinews").
+_TITLE_INTERVIEW = re.compile(r"(?i)\binterview|\b(?:tells|talks|speaks)\b")
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 # A colon inside a line, words following it; a first-person word.
 _INLINE_COLON = re.compile(r"(?<=\w)[ \t]*:[ \t]+(?=\S)")
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|my|My|our|Our|me|us)\b")
@@ -94,8 +99,11 @@ _CALENDAR = frozenset(
 class Parsed:
     """One parsed article: the doc, its mentions (``refs``) and its quotations."""
 
-    def __init__(self, text: str, doc: Any, refs: Refs, quotes: Sequence[Quote]) -> None:
+    def __init__(
+        self, text: str, doc: Any, refs: Refs, quotes: Sequence[Quote], title: str = ""
+    ) -> None:
         self.text = text
+        self.title = title
         self.doc = doc
         self.refs = refs
         self.quotes = list(quotes)
@@ -103,6 +111,8 @@ class Parsed:
         self.consumed: set[int] = set()  # verbs already used (report content, attribution)
         self.quote_verbs: set[int] = set()
         self.sents = [s for s in doc.sents if s.text.strip()]
+        self.ents = list(doc.ents)  # Span.ents walks every entity of the doc on each call
+        self.ent_starts = [e.start for e in self.ents]
         self.sent_starts = [s.start_char for s in self.sents]
         self.mark_quoted()
         self.cues = cues(doc)  # token index → the attribution cue it heads ("accuse", "call for")
@@ -206,9 +216,12 @@ class Parsed:
         first = asks.index(True)
         if first > 8:
             return []  # the questions open the piece, after a short introduction
-        who = self.interviewee(paras[first][0])
+        who = self.interviewee(paras[first][0]) or self.title_interviewee()
         if who is None:
             return []
+        for q in self.quotes:  # a quotation standing alone as a paragraph: a pull quote
+            if not q.speakers and self.alone_in_paragraph(q):
+                q.speakers = [who]
         out: list[Quote] = []
         for (a, b), ask in zip(paras[first:], asks[first:], strict=True):
             if ask:
@@ -221,8 +234,8 @@ class Parsed:
             if m:
                 a = m.end()
             b = self.narration(a, b)
-            if b - a < 20:
-                continue
+            if b - a < 20 or _CREDIT.search(text, a, b):
+                continue  # "This map shows … Image: Daly et al.": a caption with its credit
             span = self.doc.char_span(a, b, alignment_mode="expand")
             if span is None or not any(s.root.pos_ in ("VERB", "AUX") for s in span.sents):
                 continue  # "File photo of …": a caption
@@ -258,6 +271,29 @@ class Parsed:
                     found += [a for a in self.interviewed(h) if a[1] == "PERSON"]
         names_ = {a[0] for a in found}
         return found[0] if len(names_) == 1 else None
+
+    def alone_in_paragraph(self, q: Quote) -> bool:
+        """The quotation is its paragraph: nothing but blanks before it on its line and
+        nothing but blanks and a full stop after it."""
+        text = self.text
+        line_start = text.rfind("\n", 0, q.outer_start) + 1
+        line_end = text.find("\n", q.outer_end)
+        line_end = len(text) if line_end == -1 else line_end
+        return not text[line_start : q.outer_start].strip() and not text[
+            q.outer_end : line_end
+        ].strip(" \t.")
+
+    def title_interviewee(self) -> Actor | None:
+        """The person the headline says is interviewed or talks ("Wikinews interviews
+        Marymegan Daly on …", "Biologist Nick Bos tells Wikinews about …") when the text names
+        them: the one person of the article whose surname is a word of the headline."""
+        if not self.title or _TITLE_INTERVIEW.search(self.title) is None:
+            return None
+        words = {w.casefold() for w in _WORD.findall(self.title)}
+        found = {
+            m.name for m in self.refs.by_type["PERSON"][1] if m.name.casefold().split()[-1] in words
+        }
+        return (found.pop(), "PERSON") if len(found) == 1 else None
 
     def interviewed(self, h: Any) -> list[Actor]:
         """The one person a phrase names ("the site's founder, Jack Herrick", "Assistant
@@ -411,6 +447,9 @@ class Parsed:
         collapsed onto the name it ends in, all the parties of a joint statement), the name after
         it in '"…," said <title> <Name>', the agent of "as stated by X"; a subject naming no
         entity is kept as the source phrase ("officials", "the report")."""
+        quoted = self.quoted_as_saying(verb)
+        if quoted:
+            return quoted
         if subj is None:
             subj = self.subject(verb)
         fallback: list[Actor] = []
@@ -489,6 +528,19 @@ class Parsed:
                     return [(people[-1].name, "PERSON")]
         return []
 
+    def quoted_as_saying(self, verb: Any) -> list[Actor]:
+        """ "the NRC quoted the official as saying", "quoting an unnamed official as saying":
+        the one quoted speaks, the subject only reports it."""
+        if verb.lemma_.casefold() != "quote":
+            return []
+        obj = next((c for c in verb.children if c.dep_ == "dobj" and not self.quoted[c.i]), None)
+        if obj is None or not any(
+            c.dep_ == "prep" and c.lower_ == "as" or c.dep_ == "advcl" and c.lower_ == "saying"
+            for c in verb.children
+        ):
+            return []
+        return self.speakers_of_phrase(obj)
+
     def speakers_of_phrase(self, tok: Any) -> list[Actor]:
         """The speakers a subject names, every conjunct's; a description conjoined with a
         name ("American academic and professor Marc Lamont Hill") gives way to the name."""
@@ -545,7 +597,22 @@ class Parsed:
                 return got  # "the Belgian government": the country, as everywhere else
         else:  # "West Germany's biggest bank", "Japanese analysts": not the country speaking
             got = [a for a in got if a[1] != "PLACE"]
+            if lemma in ORG_NOUNS and h.tag_ == "NN" and self.described_by_place(h):
+                # "West Germany's biggest bank said": the bank the article named, if one
+                m = self.refs.before("ORG", h.idx, head=lemma, span=3000)
+                m = m or self.refs.after("ORG", h.idx, head=lemma, span=600)  # a wire's lede
+                if m is not None:
+                    return [(m.name, m.type)]
         return dedupe([(self.source_phrase(h), SOURCE), *got])
+
+    def described_by_place(self, h: Any) -> bool:
+        """ "West Germany's biggest bank", "the country's largest carmaker": a singular thing
+        of a place, ranked (a superlative), which the article has named."""
+        poss = [c for c in h.children if c.dep_ == "poss"]
+        if not poss or not any(c.tag_ == "JJS" for c in h.children if c.dep_ == "amod"):
+            return False
+        m = self.refs.mention_at_token(poss[0])
+        return (m is not None and m.type == "PLACE") or poss[0].lower_ in ("country", "nation")
 
     def issuer(self, h: Any) -> list[Actor]:
         """Who a common noun's words come from: "a statement by / from X", "an email from X",
@@ -708,6 +775,13 @@ class Parsed:
                 got = self.actors(c, depth + 1)
                 if got:
                     return got
+        if h.pos_ == "NOUN" and h.dep_ == "nsubj" and h.head.lemma_ == "be":
+            # "Three companies which pulled out were A, B and C": the names it is said to be
+            for c in h.head.children:
+                if c.dep_ == "attr" and c.i > h.i and c.pos_ == "PROPN":
+                    got = [a for a in self.actors(c, depth + 1) if a[1] in ("PERSON", "ORG")]
+                    if got:
+                        return got
         # "Agency officials said", not "bank industry sources" (a kind of industry, no bank)
         bare = h.dep_ == "compound" and h.lower_ in ORG_NOUNS and h.head.dep_ != "compound"
         got = self.refs.generic(h, bare=bare)
@@ -763,16 +837,37 @@ class Parsed:
     def proper_name(self, h: Any) -> list[Actor]:
         """A name the entity extractor missed ("HBOS", "the Eurogroup"): the proper noun with its
         proper-noun compounds, typed MISC. Not for months, days or single capitals."""
-        left = h
-        for c in reversed([c for c in h.children if c.i < h.i]):
-            if c.dep_ == "compound" and c.pos_ in ("PROPN", "NUM") and c.i == left.i - 1:
-                left = c
-        span = self.doc[left.i : h.i + 1]
+        # the proper nouns and numbers of its own phrase just before it, at any depth ("Dow"
+        # of "Dow Jones Industrial Average", "Russel 2000" of "Russel 2000 Index")
+        doc, left = self.doc, h.i
+        while left > h.left_edge.i and doc[left - 1].pos_ in ("PROPN", "NUM"):
+            left -= 1
+        while left < h.i and doc[left].pos_ == "NUM":
+            left += 1
+        right = h.i + 1  # "Standard and Poor's": a name with its conjoined part
+        conj = [c for c in h.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
+        if (
+            conj
+            and right + 1 < len(doc)
+            and doc[right].lower_ in ("and", "&")
+            and doc[right + 1].i == conj[0].i
+            and conj[0].text[:1].isupper()
+        ):
+            right = conj[0].i + 1
+            if right + 1 < len(doc) and doc[right].text in ("'s", "\u2019s"):
+                if doc[right + 1].pos_ == "NUM":  # "Standard and Poor's 500"
+                    right += 2
+        span = doc[left:right]
         text = span.text
         words = text.casefold().split()
         if len(text) < 2 or any(w.strip(".") in _CALENDAR for w in words) or not text[0].isupper():
             return []
-        if any(self.quoted[t.i] or t.ent_type_ in ("DATE", "TIME", "CARDINAL") for t in span):
+        if any(
+            self.quoted[t.i]
+            or t.ent_type_ in ("DATE", "TIME", "CARDINAL")
+            and not (t.pos_ == "NUM" and t.i > left and doc[t.i - 1].pos_ in ("PROPN", "PART"))
+            for t in span
+        ):
             return []
         return [(text, "MISC")]
 
@@ -982,10 +1077,21 @@ class Parsed:
             owner[t.i] = x
         return owner
 
+    def sent_ents(self, sent: Any) -> list[Any]:
+        """The model's entities inside a sentence (``sent.ents``, without the walk)."""
+        out = []
+        for i in range(bisect_left(self.ent_starts, sent.start), len(self.ents)):
+            ent = self.ents[i]
+            if ent.start >= sent.end:
+                break
+            if ent.end <= sent.end:
+                out.append(ent)
+        return out
+
     def date_spans(self, sent: Any) -> list[tuple[int, int, Any]]:
         """(start, end, head token) of time expressions in the sentence, outside quotations."""
         spans = []
-        for ent in sent.ents:
+        for ent in self.sent_ents(sent):
             if ent.label_ in DATE_LABELS and not self.quoted[ent.root.i]:
                 spans.append((ent.start_char, ent.end_char, ent.root))
         base = sent.start_char

@@ -120,9 +120,11 @@ class Refs:
         return out
 
     def before(
-        self, etype: str, pos: int, word: str | None = None, span: int = 0
+        self, etype: str, pos: int, word: str | None = None, span: int = 0, head: str = ""
     ) -> Mention | None:
-        """The most recent mention of a type starting before pos (holding word, when given).
+        """The most recent mention of a type starting before pos (holding word, when given;
+        whose head noun is ``head``, when given: "Exchange" of "Amsterdam Stock Exchange",
+        "Bank" of "Bank of America").
 
         ``span`` bounds how far back to look (characters; 0 = the whole article)."""
         starts, ms = self.by_type[etype]
@@ -131,9 +133,24 @@ class Refs:
             m = ms[i]
             if span and pos - m.start > span:
                 return None
-            if word is None or word in m.name.casefold() or word in m.surface.casefold():
+            if head:
+                if _head_word(m.name) == head:
+                    return m
+            elif word is None or word in m.name.casefold() or word in m.surface.casefold():
                 return m
             i -= 1
+        return None
+
+    def after(self, etype: str, pos: int, head: str, span: int) -> Mention | None:
+        """The first mention of a type after pos, within ``span`` characters, whose head noun
+        is ``head`` ("West Germany's biggest bank said …" then "Deutsche Bank AG said …")."""
+        starts, ms = self.by_type[etype]
+        for i in range(bisect_left(starts, pos), len(ms)):
+            m = ms[i]
+            if m.start - pos > span:
+                break
+            if _head_word(m.name) == head:
+                return m
         return None
 
     # -- discourse state ----------------------------------------------------------------------
@@ -259,17 +276,38 @@ class Refs:
         said = self.described.get(lemma)
         if said is not None and said[0] < tok.idx and tok.idx - said[0] < 1500:
             return [said[1]]  # "NPD Group, a market research firm. The firm said …"
-        m = self.before("ORG", tok.idx, word=lemma)
+        # the organisation whose name ends with the noun ("the exchange" → Amsterdam Stock
+        # Exchange, not the Securities and Exchange Commission named since), else one holding it
+        m = self.before("ORG", tok.idx, head=lemma, span=3000) or self.before(
+            "ORG", tok.idx, word=lemma
+        )
         if m is not None:
             return [(m.name, m.type)]
         if lemma not in ANAPHORIC_ORG or any(
             c.dep_ in ("amod", "compound", "nmod") for c in tok.children
         ):
             return []  # "this consultative group" is something new, not the last organisation
-        if self.last_org is not None:
+        # the last organisation of the same kind: "the agency" one named before its sentence
+        # and no company ("… if Boeing is indicted, the agency said"), "the company" no ministry
+        public = lemma in _PUBLIC_NOUNS
+        if lemma in ("group",):  # a company's group or a group of states: either kind
+            if self.last_org is not None:
+                return [self.last_org]
+            m = self.before("ORG", tok.idx, span=3000)
+            return [(m.name, m.type)] if m else []
+        if self.last_org is not None and not public and not _public_body(self.last_org[0]):
             return [self.last_org]
-        m = self.before("ORG", tok.idx, span=3000)
-        return [(m.name, m.type)] if m else []
+        if bare and tok.head.lemma_.casefold() not in PEOPLE_NOUNS | {"spokeswoman"}:
+            return []  # "the commissioned bank system": not a bank named further back
+        starts, ms = self.by_type["ORG"]
+        before = tok.sent.start_char if public else tok.idx
+        for i in range(bisect_left(starts, before) - 1, -1, -1):
+            m = ms[i]
+            if tok.idx - m.start > 3000:
+                break
+            if (_company(m.name) if public else _public_body(m.name)) is False:
+                return [(m.name, m.type)]
+        return []
 
     def person_named(self, name: str) -> Actor | None:
         """The one person of the article whose name ends with the last word of ``name``
@@ -294,6 +332,44 @@ class Refs:
             if len(parts) > 1 and parts[-1] == word:
                 return [(ms[i].name, "PERSON")]
         return []
+
+
+_PUBLIC_NOUNS = frozenset({"agency", "organization", "organisation"})
+_PUBLIC_HEADS = frozenset(
+    """agency administration authority board bureau commission committee council court
+    department directorate institute ministry office organization organisation service""".split()
+)
+
+
+def _public_body(name: str) -> bool:
+    """A public body or an organisation, not a company: a name with such a head word
+    ("Federal Aviation Administration", "World Health Organization") or an acronym ("FAA")."""
+    words = name.replace(".", "").split()
+    if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
+        return True
+    return any(w.casefold() in _PUBLIC_HEADS for w in words)
+
+
+def _company(name: str) -> bool:
+    """A company's name: it ends with a legal form or a corporate word ("Boeing Co")."""
+    words = name.casefold().replace(".", "").split()
+    return bool(words) and words[-1] in _LEGAL | _CORPORATE
+
+
+_CORPORATE = frozenset("group holdings corporation company airlines motors bancorp".split())
+
+
+def _head_word(name: str) -> str:
+    """The head noun of a name, casefolded: its last word, or the last before "of"."""
+    words = name.casefold().split()
+    if "of" in words[1:]:
+        words = words[: words.index("of", 1)]
+    while len(words) > 1 and words[-1].strip(".,") in _LEGAL:
+        words.pop()  # "Deutsche Bank AG": a bank
+    return words[-1] if words else ""
+
+
+_LEGAL = frozenset("inc corp co ltd plc ag sa nv llc gmbh".split())
 
 
 def dedupe(actors: Iterable[Actor]) -> list[Actor]:
