@@ -107,7 +107,6 @@ def entity_schema() -> fields.Schema:
         type=fields.ID(stored=True),
         aliases=fields.TEXT(),
         names=_keywords(),
-        article=_keywords(),
         data=fields.STORED(),
     )
 

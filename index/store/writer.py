@@ -120,6 +120,7 @@ class WhooshWriter(Writer):
         self.writer_procs = writer_procs
         self._lock: Any = None
         self.ix: dict[str, Any] = {}
+        self._entities = entitystore.Records()
 
     def __enter__(self) -> WhooshWriter:
         global _open_writers
@@ -265,6 +266,7 @@ class WhooshWriter(Writer):
             self.ix["entities"],
             added=[r.analysis for r in records if r.analysis is not None],
             removed=list(old_analyses.values()),
+            records=self._entities,
         )
         _checkpoint("entities")
         record_committed(self.path, self.ix)
@@ -279,7 +281,9 @@ class WhooshWriter(Writer):
                 w.delete_by_term("article_id" if name != "articles" else "id", aid)
             w.commit(mergetype=merge_small_segments)
             _checkpoint(name)
-        entitystore.apply(self.ix["entities"], added=[], removed=list(old.values()))
+        entitystore.apply(
+            self.ix["entities"], added=[], removed=list(old.values()), records=self._entities
+        )
         record_committed(self.path, self.ix)
         (self.path / DIRTY).unlink()
 
