@@ -379,3 +379,19 @@ def test_names_cut_at_and_are_joined_back(pipeline) -> None:  # type: ignore[no-
     assert "Cable and Wireless" in ents["Cable and Wireless Plc"].aliases
     assert ents["Post and Telecommunications Ministry"].type == "ORG"
     assert not {"Wireless", "Post"} & set(ents)
+
+
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ('Brazil"s', "Brazil"),  # wire copy typed the apostrophe as a double quote
+        ("Japan's", "Japan"),
+        ("Japan\u2019s", "Japan"),
+        ('"Quoted"', "Quoted"),
+        ("U.S.", "U.S."),
+    ],
+)
+def test_a_possessive_is_dropped_however_the_apostrophe_was_typed(surface: str, name: str) -> None:
+    from newsdesk.index.extract.entities.names import clean
+
+    assert clean(surface) == name
