@@ -236,6 +236,11 @@ class Reader(abc.ABC):
     def analysis(self, article_id: str) -> Analysis | None:
         """The stored extraction of an article (its entities, mentions and facts)."""
 
+    def analyses(self, article_ids: Sequence[str]) -> list[Analysis]:
+        """The stored extractions of many articles (those without one left out); an engine
+        that can read them in one request overrides it."""
+        return [a for a in map(self.analysis, article_ids) if a is not None]
+
     def copies(self, article_id: str) -> list[Article]:
         """The other articles of an article's near-duplicate group (the copies a hit folds in),
         in id order; none for an engine that does not group them."""

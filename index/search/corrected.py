@@ -25,7 +25,6 @@ from typing import Any
 from whoosh import query as wq
 
 from newsdesk.index.corrections import Corrections, SplitPassages
-from newsdesk.index.model import Analysis
 from newsdesk.index.seam import Reader
 
 FIELD_TYPE = {"person": "PERSON", "org": "ORG", "place": "PLACE", "misc": "MISC"}
@@ -58,14 +57,7 @@ def split_passages(reader: Reader) -> SplitPassages:
         e = reader.entity_by_id(entity_id)
         return () if e is None else e.articles
 
-    def analyses(ids: Sequence[str]) -> Iterable[Analysis]:
-        batch = getattr(reader, "analyses", None)  # an engine that reads them in one go
-        if batch is not None:
-            found: Iterable[Analysis] = batch(ids)
-            return found
-        return (a for a in map(reader.analysis, ids) if a is not None)
-
-    return fixes.split_passages(reader.generation, articles_of, analyses)
+    return fixes.split_passages(reader.generation, articles_of, reader.analyses)
 
 
 def _member_names(reader: Reader, fixes: Corrections, root: str) -> list[str]:
