@@ -55,6 +55,11 @@ def _add(rec: dict[str, Any], e: Entity, article_id: str, sign: int) -> None:
                 del counts[value]
 
 
+def _gone(rec: dict[str, Any]) -> bool:
+    """An entity no stored article mentions any more (its document is deleted)."""
+    return rec["mentions"] <= 0 or not rec["articles"]
+
+
 def entity_doc(eid: str, rec: dict[str, Any]) -> dict[str, Any]:
     # The articles are in ``data`` only: indexing them as keywords (an entity of 5,000 articles
     # written again with each batch) cost a third of the entity store's time, and nothing
@@ -96,10 +101,11 @@ def apply(
     known = records if records is not None else Records()
     if known.complete is None:
         known.complete = ix.doc_count_all() == 0
-    missing = [eid for eid in ids if eid not in known.recs]
+    missing = []
     for eid in ids:
-        rec = known.recs.get(eid)
-        if rec is not None:
+        if eid not in known.recs:
+            missing.append(eid)
+        elif (rec := known.recs[eid]) is not None:
             touched[eid] = rec  # changed in place: the cache is dropped if the commit fails
     if missing and not known.complete:
         with ix.searcher() as s:
@@ -117,7 +123,7 @@ def apply(
         w = ix.writer(compound=COMPOUND)
         try:
             for eid, rec in touched.items():
-                if rec["mentions"] <= 0 or not rec["articles"]:
+                if _gone(rec):
                     w.delete_by_term("id", eid)
                 elif eid in known.recs or not known.complete:
                     w.update_document(**entity_doc(eid, rec))
@@ -132,7 +138,7 @@ def apply(
         known.complete = False
         raise
     for eid, rec in touched.items():
-        known.recs[eid] = None if rec["mentions"] <= 0 or not rec["articles"] else rec
+        known.recs[eid] = None if _gone(rec) else rec
     people = _PEOPLE.get(ix)
     if people is not None:  # keep the cached full names in step
         from newsdesk.index.extract.entities.resolve import surname  # noqa: PLC0415 - writer only
@@ -141,7 +147,7 @@ def apply(
             last = surname(rec["name"]) if rec["type"] == "PERSON" else None
             if not last:
                 continue
-            if rec["mentions"] <= 0 or not rec["articles"]:
+            if _gone(rec):
                 people[last].discard(rec["name"])
             else:
                 people[last].add(rec["name"])
