@@ -50,18 +50,28 @@ async def open_hit(pilot, article: str) -> MainScreen:  # type: ignore[no-untype
     return screen
 
 
+def urls_opened(app, monkeypatch: pytest.MonkeyPatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """The addresses the app asks a browser to open, recorded instead."""
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    return opened
+
+
+async def press_o_on(pilot, article: str) -> None:  # type: ignore[no-untyped-def]
+    await open_hit(pilot, article)
+    await pilot.press("o")
+    await pilot.pause()
+
+
 @pytest.mark.asyncio
 async def test_o_opens_the_source_in_a_browser_when_there_is_one(
     make_app, web_index: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(reading, "has_desktop", lambda: True)
     app = make_app(web_index)
-    opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    opened = urls_opened(app, monkeypatch)
     async with app.run_test(size=WIDE) as pilot:
-        await open_hit(pilot, "web")
-        await pilot.press("o")
-        await pilot.pause()
+        await press_o_on(pilot, "web")
     assert opened == ["https://news.example.org/harbour"]
 
 
@@ -72,14 +82,11 @@ async def test_over_ssh_the_url_is_copied_instead(
     monkeypatch.setenv("SSH_CONNECTION", "192.0.2.1 50000 192.0.2.2 22")
     monkeypatch.setenv("DISPLAY", ":0")
     app = make_app(web_index)
-    opened: list[str] = []
+    opened = urls_opened(app, monkeypatch)
     copied: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
     monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
     async with app.run_test(size=WIDE) as pilot:
-        await open_hit(pilot, "web")
-        await pilot.press("o")
-        await pilot.pause()
+        await press_o_on(pilot, "web")
     assert opened == [] and copied == ["https://news.example.org/harbour"]
 
 
@@ -89,12 +96,9 @@ async def test_an_article_without_a_web_address_says_so(
 ) -> None:
     monkeypatch.setattr(reading, "has_desktop", lambda: True)
     app = make_app(web_index)
-    opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    opened = urls_opened(app, monkeypatch)
     async with app.run_test(size=WIDE) as pilot:
-        await open_hit(pilot, "local")
-        await pilot.press("o")
-        await pilot.pause()
+        await press_o_on(pilot, "local")
         shown = [n.message for n in app._notifications]
     assert opened == [] and any("no web address" in m for m in shown)
 
