@@ -639,7 +639,7 @@ class WhooshReader(Reader):
         if len(text) > SUGGEST_MAX_CHARS:
             return None
         s = self._searcher("passages")
-        corrector = s.corrector("text")
+        corrector = s.corrector("exact")  # the unstemmed words (schema.py)
         analyzer = s.schema["text"].analyzer
         changed = False
         tried = 0

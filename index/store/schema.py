@@ -47,6 +47,13 @@ def _keywords() -> fields.KEYWORD:
     return fields.KEYWORD(lowercase=True, commas=True, scorable=False)
 
 
+# No field keeps Whoosh's separate spelling words (``spelling=True`` on a stemmed field analyses
+# its text once more and writes a posting per word): "did you mean" reads the unstemmed words of
+# the passages' ``exact`` field, which holds the same words. Dropping them from passages and facts
+# cut the writing of a 5,000-article batch by a fifth (BENCH.md). Indexes written before keep
+# them, unused.
+
+
 def passage_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
@@ -54,7 +61,7 @@ def passage_schema() -> fields.Schema:
         ordinal=fields.NUMERIC(stored=True),
         start=fields.NUMERIC(stored=True),
         end=fields.NUMERIC(stored=True),
-        text=fields.TEXT(analyzer=stem_analyzer(), stored=True, spelling=True, phrase=True),
+        text=fields.TEXT(analyzer=stem_analyzer(), stored=True, phrase=True),
         exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True),
         title=fields.TEXT(analyzer=stem_analyzer(), stored=True, field_boost=1.5),
         title_exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True, field_boost=1.5),
@@ -123,7 +130,7 @@ def fact_schema() -> fields.Schema:
         org=_keywords(),
         place=_keywords(),
         misc=_keywords(),
-        text=fields.TEXT(analyzer=stem_analyzer(), spelling=True),
+        text=fields.TEXT(analyzer=stem_analyzer()),
         exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True),
         title=fields.TEXT(analyzer=stem_analyzer()),
         title_exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True),
