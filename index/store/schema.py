@@ -50,17 +50,18 @@ def _keywords() -> fields.KEYWORD:
 # No field keeps Whoosh's separate spelling words (``spelling=True`` on a stemmed field analyses
 # its text once more and writes a posting per word): "did you mean" reads the unstemmed words of
 # the passages' ``exact`` field, which holds the same words. Dropping them from passages and facts
-# cut the writing of a 5,000-article batch by a fifth (BENCH.md). Indexes written before keep
-# them, unused.
+# cut the writing of a 5,000-article batch by a fifth (BENCH.md). A passage's ordinal and
+# offsets are only read back, never searched or sorted on here: stored, not indexed (a NUMERIC
+# field writes eight terms per value). Indexes written before keep both, unused.
 
 
 def passage_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         article_id=fields.ID(stored=True),
-        ordinal=fields.NUMERIC(stored=True),
-        start=fields.NUMERIC(stored=True),
-        end=fields.NUMERIC(stored=True),
+        ordinal=fields.STORED(),
+        start=fields.STORED(),
+        end=fields.STORED(),
         text=fields.TEXT(analyzer=stem_analyzer(), stored=True, phrase=True),
         exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True),
         title=fields.TEXT(analyzer=stem_analyzer(), stored=True, field_boost=1.5),
