@@ -69,6 +69,12 @@ STATE_NOUNS = frozenset(
     president prosecutor delegation state""".split()
 )
 # What an issuer releases besides statements ("figures released by X").
+# People who speak for themselves, not for the organisation named with them: "a CBT crush
+# trader said" is the trader's word: the source is the phrase, which names the exchange.
+OWN_VOICE = frozenset(
+    "trader dealer broker analyst economist strategist investor customer client employee worker"
+    " member observer critic".split()
+)
 DATA_NOUNS = frozenset("figure data statistic estimate number result finding record".split())
 _QUOTE_MARKS = '"\u201c'
 # "PENCE: …", "Schumer: Republicans are …": a line opening with a name and a colon.
@@ -586,6 +592,8 @@ class Parsed:
         ):
             return got  # "writing in a blog post", "no question would reveal": not a source
         if any(a[1] == "ORG" for a in got):
+            if h.lemma_.casefold() in OWN_VOICE:  # "a CBT trader": the phrase names the exchange
+                return [(self.source_phrase(h), SOURCE)]
             return got  # "Boeing officials", "officials at the WHO": the organisation speaks
         if h.i == h.sent.start and h.text[:1].isupper():  # "Perception said": a name, lowercased?
             named = self.refs.org_named(h.text)
@@ -727,6 +735,8 @@ class Parsed:
             b = h.i
         if b - a >= 10:
             b = max(h.i, a + 9)
+        if a < b and self.doc[a].lower_ in ("a", "an"):
+            a += 1  # "an observer said": the source is "observer" (as "the" is dropped from names)
         words = [t.text_with_ws for t in self.doc[a : b + 1]]
         first = self.doc[a]
         if first.pos_ in ("DET", "NUM", "PRON") or (
