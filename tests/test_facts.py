@@ -379,3 +379,25 @@ def test_the_parties_a_description_is_said_to_be_act(nlp: Any) -> None:
     )
     (e,) = [f for f in facts if f.kind == "EVENT" and "pulled out" in f.statement]
     assert set(e.who) == {"Ford Philippines", "General Motors Pilipinas"}
+
+
+def test_the_government_is_the_country_the_article_named_with_it(nlp: Any) -> None:
+    """ "the government" stands for the country of the last government named with one; a bare
+    one with none named stays a phrase, not a guess."""
+    facts = parse(
+        nlp,
+        "The Romanian government bought the carmaker back from Daewoo in 2006.\n\n"
+        "The government also paid $10 million for the old debts of the plant.",
+    )
+    (v,) = [f for f in facts if "old debts" in f.evidence.text]
+    assert v.who[0] == "Romania"
+    facts = parse(nlp, "Ford bought the plant.\n\nThe government said the deal saves 4,000 jobs.")
+    (r,) = [f for f in facts if "4,000 jobs" in f.evidence.text]
+    assert "Romania" not in r.who and r.who[0] == "the government"
+
+
+def test_a_statement_does_not_name_a_place_its_source_phrase_already_names(nlp: Any) -> None:
+    facts = parse(nlp, "Officials in Tokyo said the central bank would act again in May.")
+    (r,) = [f for f in facts if f.kind == "REPORT"]
+    assert r.who[0] == "officials in Tokyo"
+    assert r.statement.startswith("officials in Tokyo said")

@@ -234,4 +234,12 @@ def clip(text: str, limit: int = 200) -> str:
 
 
 def names(actors: list[Actor]) -> str:
-    return ", ".join(a[0] for a in actors)
+    """The actors as a statement names them; one a source phrase already names is not said
+    twice ("officials in Tokyo", not "officials in Tokyo, Tokyo")."""
+    phrases = [a[0] for a in actors if a[1] == "SOURCE"]
+    return ", ".join(
+        a[0]
+        for a in actors
+        if a[1] == "SOURCE"
+        or not any(re.search(rf"\b{re.escape(a[0])}\b", p) for p in phrases)
+    )

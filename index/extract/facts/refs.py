@@ -52,6 +52,7 @@ PEOPLE_NOUNS = frozenset(
 )
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2}
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+GOVERNMENT_SPAN = 3000  # how far back "the government" looks for the country named with one
 
 
 class Refs:
@@ -283,6 +284,10 @@ class Refs:
         )
         if m is not None:
             return [(m.name, m.type)]
+        if lemma == "government" and not any(
+            c.dep_ in ("amod", "compound", "nmod", "poss") for c in tok.children
+        ):
+            return self.government_of(tok)  # "the Romanian government …; the government paid"
         if lemma not in ANAPHORIC_ORG or any(
             c.dep_ in ("amod", "compound", "nmod") for c in tok.children
         ):
@@ -307,6 +312,26 @@ class Refs:
                 break
             if (_company(m.name) if public else _public_body(m.name)) is False:
                 return [(m.name, m.type)]
+        return []
+
+    def government_of(self, tok: Any) -> list[Actor]:
+        """The country of the last government the article named with its country before tok
+        ("the Romanian government", "Romania's government", "the government of Romania"),
+        within GOVERNMENT_SPAN characters; [] when none (a bare "the government" is not
+        guessed)."""
+        doc = tok.doc
+        for i in range(tok.i - 1, -1, -1):
+            t = doc[i]
+            if tok.idx - t.idx > GOVERNMENT_SPAN:
+                break
+            if t.lemma_.casefold() != "government":
+                continue
+            near = [c for c in t.children if c.dep_ in ("amod", "compound", "poss")]
+            near += [p for c in t.children if c.lower_ == "of" for p in c.children]
+            for c in near:
+                m = self.mention_at_token(c)
+                if m is not None and m.type == "PLACE":
+                    return [(m.name, m.type)]
         return []
 
     def person_named(self, name: str) -> Actor | None:
