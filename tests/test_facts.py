@@ -401,3 +401,19 @@ def test_a_statement_does_not_name_a_place_its_source_phrase_already_names(nlp: 
     (r,) = [f for f in facts if f.kind == "REPORT"]
     assert r.who[0] == "officials in Tokyo"
     assert r.statement.startswith("officials in Tokyo said")
+
+
+def test_a_statement_keeps_a_subject_that_only_mentions_its_actor(nlp: Any) -> None:
+    """The actor of "Stock prices in the United States rose" may be the country, but the
+    statement says what the text says: prices rose, not the country."""
+    facts = parse(
+        nlp,
+        "Stock prices in the United States rose sharply on Friday.\n\n"
+        "American home loan companies began reporting many defaulting loans in late 2007.\n\n"
+        "The company said it would close the plant. Boeing will cut 500 jobs.",
+    )
+    statements = [f.statement for f in facts]
+    assert any(s.startswith("Stock prices in the United States rose") for s in statements)
+    assert any(s.startswith("American home loan companies began") for s in statements)
+    assert not any(s.startswith("United States") for s in statements)
+    assert any(s.startswith("Boeing will cut 500 jobs") for s in statements)

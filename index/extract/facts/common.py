@@ -240,6 +240,5 @@ def names(actors: list[Actor]) -> str:
     return ", ".join(
         a[0]
         for a in actors
-        if a[1] == "SOURCE"
-        or not any(re.search(rf"\b{re.escape(a[0])}\b", p) for p in phrases)
+        if a[1] == "SOURCE" or not any(re.search(rf"\b{re.escape(a[0])}\b", p) for p in phrases)
     )

@@ -429,7 +429,7 @@ class DepFacts(Parsed):
         who = dedupe(who + parties)[:6]
         if not where:
             where = [a[0] for a in others if a[1] == "PLACE" and a not in who]
-        head = names(subj_actors) if subj_actors else self.subject_text(subj) or names(who[:1])
+        head = self.named_subject(subj, subj_actors) or names(who[:1])
         if not subj_actors and subj is not None and subj.lower_ in ("who", "that", "which") and who:
             head = names(who[:1])  # "the minister, who met X" → "the minister met X"
         obj = self.text_of(v)
@@ -631,7 +631,7 @@ class DepFacts(Parsed):
                 continue
             amounts = ", ".join(e.text for e in (strong or ents))
             obj = self.text_of(v)
-            head = names(who) if who else self.subject_text(subj)
+            head = self.named_subject(subj, who)
             yield Draft(
                 kind="VALUE",
                 who=who,

@@ -35,6 +35,7 @@ from newsdesk.index.extract.facts.common import (
     Quote,
     _paragraphs,
     clip,
+    names,
 )
 from newsdesk.index.extract.facts.refs import (
     ORG_NOUNS,
@@ -1193,6 +1194,21 @@ class Parsed:
         if subj is None:
             return ""
         return clip(self.doc[subj.left_edge.i : subj.right_edge.i + 1].text, 60)
+
+    def named_subject(self, subj: Any, actors: list[Actor]) -> str:
+        """How a statement names its subject: by the actors when the subject is one of them (a
+        name, a pronoun, "the company"), else as written: "Stock prices in the United States
+        rose", not "United States rose"; "American lenders began", not "United States began"."""
+        if not actors:
+            return self.subject_text(subj)
+        if (
+            subj is not None
+            and subj.pos_ == "NOUN"
+            and self.refs.mention_at_token(subj) is None
+            and not self.refs.generic(subj)
+        ):
+            return self.subject_text(subj) or names(actors)
+        return names(actors)
 
     def verb_of(self, tok: Any) -> Any:
         """The verb a token hangs from (itself if a verb)."""
