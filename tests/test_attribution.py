@@ -523,6 +523,43 @@ def test_the_agency_is_no_company_named_in_its_words(nlp: Any) -> None:  # noqa:
     assert r.who[0] == "FAA"
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "The rules were approved, trade and industry secretary Milo Varga said on Monday.\n\n"
+            "The trade minister said the plan would cut car prices.",
+            "Milo Varga",
+        ),
+        (
+            "Finance Minister Anna Berglund met the bankers on Monday.\n\n"
+            "The minister said the talks would resume in May.",
+            "Anna Berglund",
+        ),
+    ],
+)
+def test_a_role_description_speaks_for_the_person_named_with_that_role(
+    nlp: Any,  # noqa: F811
+    text: str,
+    speaker: str,
+) -> None:
+    facts = parse(nlp, text)
+    (f,) = [
+        f for f in facts if "talks would resume" in f.evidence.text or "cut car" in f.evidence.text
+    ]
+    assert f.who[0] == speaker, f.who
+
+
+def test_a_role_description_two_people_could_hold_names_neither(nlp: Any) -> None:  # noqa: F811
+    facts = parse(
+        nlp,
+        "Finance Minister Anna Berglund and Trade Minister Carl Holmgren met on Monday.\n\n"
+        "The minister said the talks would resume in May.",
+    )
+    for f in about(facts, "talks would resume"):
+        assert not {"Anna Berglund", "Carl Holmgren"} & set(f.who), f.who
+
+
 @pytest.mark.nlp
 def test_a_trader_or_analyst_at_a_named_organisation_speaks_for_themselves(
     nlp: Any,  # noqa: F811

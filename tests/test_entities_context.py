@@ -618,3 +618,111 @@ def test_more_acronyms_of_common_terms_are_not_organisations(pipeline: Any) -> N
     types = _types(pipeline, text)
     for acr in ("SDK", "PC", "NGOs", "HIV"):
         assert types.get(acr, "MISC") not in ("ORG", "PLACE", "PERSON"), types
+
+
+# -- products, species, spelled-out acronyms and lowercase names (issue 12, quality pass) ---------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nordsoft shipped the new version of its software. Dashboard gives users widgets on the "
+        "desktop, and the browser Safari is faster.",
+        "The upgrade brings a new interface to the device. Dashboard collects the widgets, and "
+        "the software now ships with the browser Safari.",
+    ],
+)
+def test_a_one_word_product_that_is_a_common_noun_is_no_person_in_a_software_story(
+    pipeline: Any, text: str
+) -> None:
+    types = _types(pipeline, text)
+    for name in ("Dashboard", "Safari"):
+        assert types.get(name, "MISC") == "MISC", types
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The talks ended on Monday. Baker said the two sides would meet again in May.",
+        "Nordsoft shipped the new version of its software, and the browser is faster. Baker "
+        "said the interface took two years, and the device sells well.",
+    ],
+)
+def test_a_surname_that_is_a_common_noun_stays_a_person(pipeline: Any, text: str) -> None:
+    assert _types(pipeline, text).get("Baker") == "PERSON"
+
+
+@pytest.mark.parametrize(
+    ("text", "genus"),
+    [
+        ("The team collected colonies of Formica rufa in the forest.", "Formica"),
+        ("Divers found Edwardsiella andrillae living under the ice shelf.", "Edwardsiella"),
+    ],
+)
+def test_a_genus_before_its_latin_species_is_no_person_or_place(
+    pipeline: Any, text: str, genus: str
+) -> None:
+    types = _types(pipeline, text)
+    assert not any(
+        n.startswith(genus) and t in ("PERSON", "PLACE", "ORG") for n, t in types.items()
+    ), types
+
+
+@pytest.mark.parametrize(
+    ("text", "acronym", "long"),
+    [
+        (
+            "Researchers exposed the ants to spores. Levels of Reactive Oxygen Species rose in "
+            "the nest, and the ROS killed most spores within a day.",
+            "ROS",
+            "Reactive Oxygen Species",
+        ),
+        (
+            "Browsers compete hard. Usage of Internet Explorer fell last year, and analysts "
+            "expect IE to lose more ground to rivals.",
+            "IE",
+            "Internet Explorer",
+        ),
+    ],
+)
+def test_an_acronym_spelling_out_capitalised_words_of_no_organisation_is_a_thing(
+    pipeline: Any, text: str, acronym: str, long: str
+) -> None:
+    types = _types(pipeline, text)
+    assert types.get(acronym, "MISC") == "MISC", types
+    assert types.get(long, "MISC") == "MISC", types
+
+
+def test_an_acronym_of_an_organisations_name_stays_an_organisation(pipeline: Any) -> None:
+    text = "The Texas Association of Magicians met in Dallas. The TAOM chose a president."
+    types = _types(pipeline, text)
+    assert types.get("TAOM") == "ORG" and types.get("Texas Association of Magicians") == "ORG"
+
+
+def test_a_name_the_wire_wrote_in_lowercase_is_kept_capitalised(pipeline: Any) -> None:
+    text = (
+        "The information ministry said finance minister domingo cordovez had returned to quito "
+        "from the coast on Monday."
+    )
+    types = _types(pipeline, text)
+    assert types.get("Domingo Cordovez") == "PERSON", types
+    assert types.get("Quito") == "PLACE", types
+    assert not any(n.islower() for n in types), types
+
+
+def test_lowercase_common_nouns_stay_no_entity(pipeline: Any) -> None:
+    assert _types(pipeline, "The ruling party said the economy would grow in the west.") == {}
+
+
+def test_a_role_with_two_portfolios_before_a_name_is_the_whole_role(pipeline: Any) -> None:
+    mentions, _ = _extract(
+        pipeline, "The plan was approved, trade and industry secretary Milo Varga said."
+    )
+    assert any(
+        m.name == "Milo Varga" and m.role == "trade and industry secretary" for m in mentions
+    ), [(m.name, m.role) for m in mentions]
+
+
+def test_a_name_after_studio_is_an_organisation(pipeline: Any) -> None:
+    text = "The investor owns a stake in Disney, which now owns animation studio Kestrel."
+    assert _types(pipeline, text).get("Kestrel") == "ORG"

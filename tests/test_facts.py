@@ -381,6 +381,19 @@ def test_the_parties_a_description_is_said_to_be_act(nlp: Any) -> None:
     assert set(e.who) == {"Ford Philippines", "General Motors Pilipinas"}
 
 
+def test_they_never_stands_for_a_lone_product(nlp: Any) -> None:
+    facts = parse(
+        nlp,
+        "Nordsoft shipped the new version of its software on Monday, with a new browser and "
+        "interface.\n\nIndustry analysts have praised the release.\n\nDashboard gives users "
+        "widgets on the desktop.\n\nBut, they point out, rival systems are expected to offer the "
+        "same features next year.",
+    )
+    for f in facts:
+        if "they point out" in f.evidence.text:
+            assert "Dashboard" not in f.who, f.who
+
+
 def test_the_government_is_the_country_the_article_named_with_it(nlp: Any) -> None:
     """ "the government" stands for the country of the last government named with one; a bare
     one with none named stays a phrase, not a guess."""

@@ -309,9 +309,21 @@ def _load(components: str, path: str | None, fast: bool = True) -> Language:
         nlp = spacy.load(data, exclude=exclude)
     before = "parser" if "parser" in nlp.pipe_names else nlp.pipe_names[0]
     nlp.add_pipe(NEWLINE_COMPONENT, before=before)
+    _fill_lexicon(nlp)
     if fast:
         _fast_pos_lemma(nlp)
     return nlp
+
+
+def _fill_lexicon(nlp: Language) -> None:
+    """The lemmatizer's word index, for ``index.lexicon`` (a rule lemmatizer only)."""
+    from newsdesk.index.extract import lexicon  # noqa: PLC0415
+
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is not None and lookups.has_table("lemma_index"):
+        lexicon.fill(lookups.get_table("lemma_index"))
 
 
 def load(

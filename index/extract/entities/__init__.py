@@ -18,7 +18,10 @@ Pipeline for one article (spaCy mode):
    shareholders", "Ryanair shares"), acronyms the gazetteer does not know as places; "and" in
    another language inside a bank's name ("Yapi ve Kredi Bankasi"), a compass word cut from its
    place ("South-east" + "Asia"), "the merger of A and B" cut in two, a company's product after
-   its possessive ("Apple Computer's Mac OS");
+   its possessive ("Apple Computer's Mac OS"); a genus before its Latin species ("Formica
+   fusca"); names the wire wrote in lowercase, capitalised when the gazetteer, the article or a
+   role before them vouches for them ("finance minister domingo cordovez", "to quito"); a role
+   with two portfolios ("trade and industry secretary");
 2. ``canonical``: each span alone -> (name, type) with gazetteers (countries, codes, demonyms,
    cities, states, regions, known organisations), titles stripped from people, junk dropped;
 3. article context: acronyms defined in the text ("Federal Bureau of Investigation (FBI)"),
@@ -26,8 +29,12 @@ Pipeline for one article (spaCy mode):
    initials (its legal form left out), later short mentions of people ("Neuberger"), short
    forms of longer organisation names ("Air Force"; "Drexel" tagged PERSON after "Drexel
    Burnham Lambert Inc"), of facilities ("Peach Bottom"), definite back-references ("the
-   office");
-4. types by vote (gazetteer knowledge wins), low-confidence organisations demoted, ids made.
+   office"), an acronym tagged as an organisation that spells out capitalised words of no organisation is
+   that thing ("IE" of "Internet Explorer", "ROS" of "Reactive Oxygen Species");
+4. types by vote (gazetteer knowledge wins), low-confidence organisations demoted, ids made; in
+   an article about software or devices, a one-word 'person' that is an English common noun
+   (the lemmatizer's word index, ``index.lexicon``) with no given name, role or speech verb is a
+   product ("Spotlight", "Dashboard").
 
 Types are PERSON, ORG, PLACE and MISC; dates, times, money, quantities and numbers are left to
 the facts extractor. Nothing here imports spaCy: ``doc`` is only read.

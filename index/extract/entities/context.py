@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from newsdesk.index.extract import gazetteer as gaz
+from newsdesk.index.extract import lexicon
 from newsdesk.index.extract.entities.words import (
     COMPANY_COMPOUND_NOUNS,
     COMPANY_NOUNS,
@@ -94,6 +95,8 @@ def context_type(doc: Doc, start: int, end: int, label: str) -> Retype | None:
     """The type the sentence gives a model span (start..end, its label), or None to keep the
     model's label. Types: PERSON, ORG, PLACE, MISC."""
     first, last = doc[start], doc[end - 1]
+    if _binomial(doc, start, end):
+        return Retype("MISC", start)  # "Formica fusca", "Edwardsiella andrillae": a species
     # storms: "Cyclone Mocha", "Tropical Storm Ciaran", "Mocha" after an untagged "Cyclone"
     if first.lower_ in STORM_WORDS and _cap(first) and end - start >= 2:
         return Retype("MISC", start)
@@ -156,6 +159,34 @@ def context_type(doc: Doc, start: int, end: int, label: str) -> Retype | None:
     if label == "PERSON" and end - start == 1 and _on_platform(doc[start]):
         return Retype("ORG", start)
     return None
+
+
+_LATIN_END = re.compile(r"(?:a|ae|us|um|is|i|ii|ensis|oides|ata|atus|ica|icus)$")
+
+
+def _binomial(doc: Doc, start: int, end: int) -> bool:
+    """A genus and its species: one capitalised word followed (inside the span or just after
+    it) by a lowercase Latin word that is no English word ("Formica fusca", "Beauveria
+    bassiana"). Needs the lemmatizer's word index (``index.lexicon``)."""
+    if not lexicon.WORDS or end - start > 2 or not doc[start].is_title or not doc[start].is_alpha:
+        return False
+    k = start + 1
+    if end - start == 1 and end < len(doc):
+        k = end
+    if k >= len(doc) or (end - start == 2 and k != end - 1):
+        return False
+    t = doc[k]
+    return (
+        t.is_lower
+        and t.is_alpha
+        and len(t.text) >= 4
+        and not t.is_stop
+        and _LATIN_END.search(t.text) is not None
+        and t.text not in lexicon.WORDS
+        and t.lemma_ not in lexicon.WORDS
+        and gaz.place(doc[start].text) is None  # "Philippines versus", "Costa rica"
+        and gaz.place(doc[start : k + 1].text) is None
+    )
 
 
 def _owns_company_noun(doc: Doc, start: int, end: int, label: str) -> bool:

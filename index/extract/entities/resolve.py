@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from newsdesk.index.extract import gazetteer as gaz
+from newsdesk.index.extract import lexicon
 from newsdesk.index.extract.dates import DOC_TEXT
 from newsdesk.index.extract.entities.candidates import (
     _agree,
@@ -43,6 +44,8 @@ from newsdesk.index.extract.entities.words import (
     LEGAL_SUFFIXES,
     ORG_HEADS,
     PLANT_HEADS,
+    PRODUCT_CUES,
+    ROLE_HEADS,
     TIE_ORDER,
 )
 from newsdesk.index.model import Analysis, Article, Entity, Mention, Passage
@@ -122,6 +125,7 @@ def _resolve(text: str, cands: list[_Cand]) -> list[_Cand]:
             c.name, c.type, c.key, c.strong = long.name, long.type, long.key, long.strong
     # acronyms matching the initials of an organisation named in the article
     longs = [c for c in cands if c.type == "ORG" and " " in c.name]
+    runs: dict[str, list[tuple[int, int, str]]] | None = None
     for c in cands:
         if c.type not in ("ORG", "MISC", "PERSON") or not _is_acronym(c.alias) or c.alias in defs:
             continue
@@ -152,11 +156,74 @@ def _resolve(text: str, cands: list[_Cand]) -> list[_Cand]:
         if len(fits) == 1:
             lf = next(iter(fits.values()))
             c.name, c.type, c.key = lf.name, lf.type, lf.key
+        elif not fits and c.type == "ORG" and not c.strong:
+            if runs is None:
+                runs = _capital_runs(text)
+            thing = _thing_spelled_out(runs, letters, cands)
+            if thing is not None:  # "IE" of "Internet Explorer", "ROS" of "Reactive Oxygen …"
+                c.name, c.type, c.key = thing, "MISC", group_key(thing, "MISC")
     _resolve_people(cands)
     _resolve_short_orgs(cands)
     _resolve_short_facilities(cands)
     _resolve_variants(cands)
     return cands
+
+
+def _thing_spelled_out(
+    runs: dict[str, list[tuple[int, int, str]]], letters: str, cands: list[_Cand]
+) -> str | None:
+    """The capitalised words whose initials an acronym tagged as an organisation spells
+    ("Internet Explorer" for "IE", "Reactive Oxygen Species" for "ROS"), when no name of an
+    organisation, person or place covers them and no word of them says organisation: then the
+    acronym names a thing (a product, a substance, a vehicle), not an organisation. A part of
+    them the model tagged as an organisation on its own ("Explorer") becomes that thing.
+    ``runs``: the article's runs of capitalised words by their initials (``_capital_runs``)."""
+    if not 2 <= len(letters) <= 6 or not letters.isalpha() or not letters.isupper():
+        return None
+    found = None
+    for start, end, words in runs.get(letters, ()):
+        ws = [w.casefold() for w in words.split()]
+        if any(w in ORG_HEADS or w in CORPORATE_SUFFIXES or w in ROLE_HEADS for w in ws):
+            return None
+        inside = []
+        for c in cands:
+            if c.type in ("ORG", "PERSON", "PLACE") and c.start < end and start < c.end:
+                if c.type != "ORG" or c.start < start or c.end > end or c.strong:
+                    return None
+                inside.append(c)  # "Explorer" tagged alone in "Internet Explorer's share"
+        found = found or words
+        for c in inside:
+            c.name, c.type, c.key = found, "MISC", group_key(found, "MISC")
+    return found
+
+
+_CAPITAL_RUN = re.compile(
+    r"(?<![\w.&'\u2019-])[A-Z][\w.&'\u2019-]*(?:[ \t]+[A-Z&][\w.&'\u2019-]*)*"
+)
+_PLAIN_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z]+)?")
+
+
+def _capital_runs(text: str) -> dict[str, list[tuple[int, int, str]]]:
+    """Runs of two to six plain capitalised words ("Internet Explorer", not "U.S. Steel" nor
+    "Bank of Japan"), a leading article and a trailing possessive left out, by their
+    initials: {initials: [(start, end, words)]}."""
+    out: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for m in _CAPITAL_RUN.finditer(text):
+        run = m.group(0)
+        start, end = m.start(), m.end()
+        first = run.split(None, 1)[0]
+        if first in ("The", "A", "An") and " " in run:
+            rest = run[len(first) :].lstrip()
+            start += len(run) - len(rest)
+            run = rest
+        for poss in ("'s", "\u2019s", "'", "\u2019"):
+            if run.endswith(poss):
+                run, end = run[: -len(poss)], end - len(poss)
+                break
+        words = run.split()
+        if 2 <= len(words) <= 6 and all(_PLAIN_WORD.fullmatch(w) for w in words):
+            out["".join(w[0] for w in words)].append((start, end, " ".join(words)))
+    return out
 
 
 def _dotted_initials(name: str) -> str:
@@ -412,7 +479,7 @@ def _vote(cands: list[_Cand]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _low_confidence(cs: list[_Cand], typ: str) -> str | None:
+def _low_confidence(cs: list[_Cand], typ: str, products: bool = False) -> str | None:
     """'drop', 'MISC' or None for a group of mentions that does not look like a real name."""
     if any(c.strong for c in cs):
         return None
@@ -440,6 +507,8 @@ def _low_confidence(cs: list[_Cand], typ: str) -> str | None:
                 return "drop"
             if len(ws) > 2 and any(w in ("of", "and") for w in ws):
                 return "MISC"  # "Weapons of Mass Destruction", "Peace and Security"
+    if typ == "PERSON" and products and _common_noun_name(cs):
+        return "MISC"  # "Spotlight integrates search", "web browser Safari": no person
     if typ == "PERSON" and len(cs) == 1:
         c = cs[0]
         if c.after_det:
@@ -448,6 +517,25 @@ def _low_confidence(cs: list[_Cand], typ: str) -> str | None:
             # "Iodine deficiency ...": a capitalised noun; "Obama will campaign" is kept
             return "drop"
     return None
+
+
+def _common_noun_name(cs: list[_Cand]) -> bool:
+    """A one-word 'person' that is an English common noun ("Spotlight", "Dashboard", "Safari")
+    and nothing in the article makes a person: never with a given name (it would have been
+    resolved to the full name), a title or role, nor as the speaker of a speech verb. The
+    model tags product and feature names so; a surname alone ("Bush said", "President Reagan")
+    keeps its type."""
+    if not lexicon.NOUNS:
+        return False
+    words = {c.alias for c in cs}
+    if len(words) != 1:
+        return False
+    word = words.pop()
+    if " " in word or not word[:1].isupper() or not word[1:].islower():
+        return False
+    if any(c.role or c.speaks or c.source not in ("ner", "backref") for c in cs):
+        return False
+    return word.casefold() in lexicon.NOUNS
 
 
 def _role_or_field(alias: str) -> bool:
@@ -496,7 +584,25 @@ def extract_entities(
             cands += _backrefs(doc, cands, cov)
         finally:
             _TEXTS.pop(id(doc), None)
-    return _finish(article, passages, cands)
+    return _finish(article, passages, cands, doc is not None and _about_products(text))
+
+
+def _about_products(text: str) -> bool:
+    """The article speaks of software, devices or their features: common nouns that say so
+    ("browser", "software", "version", "widgets") are used at least three times, two of them at
+    least. There a one-word name that is also a common noun ("Spotlight", "Dashboard") is a
+    product's name, not a surname."""
+    n = 0
+    seen: set[str] = set()
+    for m in _PRODUCT_CUE.finditer(text):
+        n += 1
+        seen.add(m.group(1))
+        if n >= 3 and len(seen) >= 2:
+            return True
+    return False
+
+
+_PRODUCT_CUE = re.compile(r"\b(" + "|".join(sorted(PRODUCT_CUES)) + r")s?\b")
 
 
 def _parsed_from(doc: Doc, text: str) -> bool:
@@ -516,7 +622,7 @@ def _parsed_from(doc: Doc, text: str) -> bool:
 
 
 def _finish(
-    article: Article, passages: Sequence[Passage], cands: list[_Cand]
+    article: Article, passages: Sequence[Passage], cands: list[_Cand], products: bool = False
 ) -> tuple[list[Mention], list[Entity]]:
     cands = _dedupe(cands)
     decided = _vote(cands)
@@ -525,7 +631,7 @@ def _finish(
         groups[c.key].append(c)
     final: dict[str, tuple[str, str]] = {}
     for key, (name, typ) in decided.items():
-        verdict = _low_confidence(groups[key], typ)
+        verdict = _low_confidence(groups[key], typ, products)
         if verdict == "drop":
             continue
         final[key] = (name, verdict or typ)

@@ -141,6 +141,21 @@ def _left_modifiers(doc: Doc, i: int, j: int, at: list[tuple[int, int, str] | No
     while k >= 0 and i - k <= 3:
         t = doc[k]
         span = at[k]
+        if t.lower_ == "and" and k - 1 >= 0 and k + 1 == start and k + 1 < i:
+            # "trade and industry secretary": a second portfolio joined to the first
+            left = doc[k - 1]
+            if (
+                left.is_alpha
+                and _cap(left) == _cap(doc[k + 1])
+                and at[k - 1] is None
+                and left.lower_ in MODIFIERS
+                and left.pos_ in ("PROPN", "NOUN", "ADJ")
+                and not _is_head(left)
+            ):
+                chain.update((k, k - 1))
+                start = k - 1
+                k -= 2
+                continue
         if not t.is_alpha or t.lower_ in ("the", "a", "an", "and", "of") or t.lower_ in NAME_HEADS:
             break
         if span is not None and not (span[1] - span[0] == 1 and t.lower_ in MODIFIERS):

@@ -25,11 +25,13 @@ from newsdesk.index.extract.entities.words import (
     NAME_PARTICLES,
     ORG_HEADS,
     POSSESSIVE,
+    ROLE_HEADS,
+    SPEECH_LEMMAS,
     TRAILING_NOISE,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 
 @attrs.define
@@ -48,6 +50,7 @@ class _Cand:
     key: str = ""  # group key after resolution
     role: str = ""  # the title or role written before a person ("Deputy Secretary of Commerce")
     dep: str = ""  # the dependency label of the span's root ("nsubj", "compound"...)
+    speaks: bool = False  # the subject of a speech verb ("Bush said")
 
     def __attrs_post_init__(self) -> None:
         if not self.key:
@@ -176,6 +179,27 @@ def _make(
         start = k
     if end - start == 1 and doc[start].text in COMMON_ACRONYMS:
         return None  # "AI", "SMS", "GPS": common terms, not organisations
+    titled = _lowercase_name(doc, start, end, label)
+    if titled is not None:  # "finance minister domingo cordovez", "returning to quito"
+        a, b, surface = _surface(doc, start, end)
+        c = canonical(titled, label)
+        if c is None:
+            return None
+        return _Cand(
+            a,
+            b,
+            surface,
+            clean(titled),
+            label,
+            c[0],
+            force_type or c[1],
+            source=source,
+            strong=bool(force_type) or label != "PERSON",  # a place the gazetteer knows
+            sent_start=_is_sent_start(doc, start),
+            role=role,
+            dep=doc[start:end].root.dep_,
+            speaks=_speaks(doc[start:end].root),
+        )
     while end - start > 1 and doc[end - 1].lower_ in TRAILING_NOISE:
         end -= 1
     # drop leading lowercase words ("united Germany", "magician David Gish")
@@ -221,6 +245,7 @@ def _make(
     known = gaz.place(clean(surface)) or gaz.demonym(clean(surface)) or gaz.org(clean(surface))
     if known is not None and typ in ("PLACE", "MISC", "ORG") and label != "PERSON":
         strong = True
+    root = doc[start:end].root
     return _Cand(
         a,
         b,
@@ -234,8 +259,42 @@ def _make(
         sent_start=_is_sent_start(doc, start),
         after_det=_after_det(doc, start),
         role=role,
-        dep=doc[start:end].root.dep_,
+        dep=root.dep_,
+        speaks=_speaks(root),
     )
+
+
+def _lowercase_name(doc: Doc, start: int, end: int, label: str) -> str | None:
+    """A name the wire wrote in lowercase ("finance minister domingo cordovez", "before
+    returning to quito") that the model still tagged: its capitalised form, when that form is a
+    place the gazetteer knows or the article writes it so elsewhere, or, for a person, a role
+    word comes just before it. None for anything else (lowercase spans are mostly common
+    nouns: "the ruling party")."""
+    if label not in ("PERSON", "GPE", "LOC") or end - start > 3:
+        return None
+    words = doc[start:end]
+    if not all(t.is_lower and t.is_alpha for t in words) or any(t.is_stop for t in words):
+        return None
+    titled = " ".join(
+        t.text if t.lower_ in NAME_PARTICLES and k else t.text.capitalize()
+        for k, t in enumerate(words)
+    )
+    if label != "PERSON":
+        return titled if gaz.place(titled) is not None else None
+    if end - start < 2:
+        return None
+    text = _TEXTS.get(id(doc), "")
+    if titled in text:
+        return titled
+    prev = doc[start - 1] if start else None
+    if prev is not None and prev.lower_ in ROLE_HEADS:
+        return titled
+    return None
+
+
+def _speaks(root: Token) -> bool:
+    """The span is the subject of a speech verb ("Bush said"): a person, or a body."""
+    return root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_LEMMAS
 
 
 def _coordination(doc: Doc, start: int, end: int, label: str) -> list[_Cand] | None:

@@ -211,7 +211,7 @@ KIND_NOUNS: dict[str, str] = {
         """company firm carmaker automaker airline carrier bank lender broadcaster exchange mixer
         platform startup start-up insurer retailer maker manufacturer conglomerate network
         operator developer publisher website newspaper agency charity union regulator
-        watchdog daily weekly tabloid magazine journal""".split(),
+        watchdog daily weekly tabloid magazine journal studio""".split(),
         "ORG",
     ),
     **dict.fromkeys(
@@ -310,3 +310,13 @@ COMPANY_NOUNS = frozenset(
     """.split()
 )
 COMPANY_COMPOUND_NOUNS = COMPANY_NOUNS - {"headquarters"} | frozenset("shares stock stocks".split())
+# Verbs whose subject speaks: a one-word name saying something is a person or a body.
+SPEECH_LEMMAS = frozenset(
+    """say tell add state announce explain ask reply answer argue claim insist note write
+    comment recall acknowledge admit deny warn""".split()
+)
+# Common nouns of software, devices and their use: an article using them is about products.
+PRODUCT_CUES = frozenset(
+    """software browser app application version device interface widget smartphone
+    upgrade""".split()
+)

@@ -581,6 +581,9 @@ class Parsed:
                 m = self.refs.mention_at_token(c)
                 if m is not None and m.type == "PERSON":
                     return [(m.name, m.type)]
+        holder = self.refs.role_holder(h)
+        if holder is not None:  # "the trade minister said": the person named with that role
+            return [holder]
         issuer = self.issuer(h)
         if issuer:  # "a statement from the White House", "a spokesperson for Amazon"
             return issuer

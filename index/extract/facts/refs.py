@@ -79,6 +79,7 @@ class Refs:
                         self.tok_mention[i] = m
         self.last_thing: list[Actor] = []  # the most recent non-person subject
         self.last_thing_pos = -1
+        self.last_they_pos = -1  # the last such subject "they" may stand for
         self.last_place: Actor | None = None  # the most recent place named as a subject
         self.last_speaker: Actor | None = None
         self.last_org: Actor | None = None
@@ -163,6 +164,8 @@ class Refs:
         if things:
             self.last_thing = list(things)
             self.last_thing_pos = pos
+            if len(actors) > 1 or things[0][1] != "MISC":
+                self.last_they_pos = pos  # a lone product or event is no "they"
             places = [a for a in things if a[1] == "PLACE"]
             if places:
                 self.last_place = places[0]
@@ -177,7 +180,7 @@ class Refs:
         """The people last named as a subject by a plural common noun ("Industry analysts
         have …; they point out …"), when no entity was a subject since and it is recent."""
         lp = self.last_people
-        if lp is None or lp[0] > pos or pos - lp[0] > 600 or self.last_thing_pos > lp[0]:
+        if lp is None or lp[0] > pos or pos - lp[0] > 600 or self.last_they_pos > lp[0]:
             return None
         return lp[1]
 
@@ -213,8 +216,12 @@ class Refs:
                     return [(m.name, m.type)]  # no subject to go by: the nearest thing named
                 i -= 1
             return []
-        if w in PLURAL_PRONOUNS:
-            return list(self.last_thing) if recent else []
+        if w in PLURAL_PRONOUNS:  # not a lone product or event ("Dashboard gives …; they …")
+            return (
+                list(self.last_thing)
+                if recent and self.last_they_pos == self.last_thing_pos
+                else []
+            )
         return []
 
     def _person(self, w: str, pos: int) -> list[Actor]:
@@ -344,6 +351,34 @@ class Refs:
         found = {m.name for m in self.by_type["PERSON"][1] if m.name.casefold().split()[-1] == last}
         return (found.pop(), "PERSON") if len(found) == 1 else None
 
+    def role_holder(self, tok: Any) -> Actor | None:
+        """ "the trade minister said" after "trade and industry secretary Jose Concepcion": the
+        one person named before with a role that fits the description, its head word ("the
+        minister") or, for a government post, its portfolio ("the trade minister" for a
+        secretary of trade). None when no person or several fit."""
+        if tok.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            return None
+        head = tok.lower_
+        mods = set()
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod") and c.i < tok.i:
+                if not c.is_alpha:
+                    return None
+                mods.add(c.lower_)
+            elif c.dep_ in ("poss", "prep", "nummod"):
+                return None  # "the company's chairman", "the minister of X": someone else
+        found: set[str] = set()
+        starts, ms = self.by_type["PERSON"]
+        for m in ms[: bisect_left(starts, tok.idx)]:
+            if not m.role:
+                continue
+            words = set(m.role.casefold().replace("-", " ").split())
+            if not mods <= words:
+                continue
+            if head in words or (mods and head in _POSTS and words & _POSTS):
+                found.add(m.name)
+        return (found.pop(), "PERSON") if len(found) == 1 else None
+
     def org_named(self, word: str) -> Actor | None:
         """The one organisation of the article whose name starts with ``word``."""
         found = {m.name for m in self.by_type["ORG"][1] if m.name.split()[0] == word}
@@ -360,6 +395,8 @@ class Refs:
 
 
 _PUBLIC_NOUNS = frozenset({"agency", "organization", "organisation"})
+# Heads of government posts that one country calls a minister and another a secretary.
+_POSTS = frozenset({"minister", "secretary"})
 _PUBLIC_HEADS = frozenset(
     """agency administration authority board bureau commission committee council court
     department directorate institute ministry office organization organisation service""".split()
