@@ -331,8 +331,8 @@ class Refs:
             t = doc[i]
             if tok.idx - t.idx > GOVERNMENT_SPAN:
                 break
-            if t.lemma_.casefold() != "government":
-                continue
+            if t.lemma_.casefold() != "government" or t.dep_ == "compound":
+                continue  # "U.S. Government securities": no government spoken of
             near = [c for c in t.children if c.dep_ in ("amod", "compound", "poss")]
             near += [p for c in t.children if c.lower_ == "of" for p in c.children]
             for c in near:
