@@ -434,3 +434,10 @@ def test_a_statement_keeps_a_subject_that_only_mentions_its_actor(nlp: Any) -> N
     assert any(s.startswith("American home loan companies began") for s in statements)
     assert not any(s.startswith("United States") for s in statements)
     assert any(s.startswith("Boeing will cut 500 jobs") for s in statements)
+
+
+def test_a_passive_statement_keeps_its_auxiliary(nlp: Any) -> None:
+    facts = parse(nlp, "Boeing has been fined by regulators.\n\nAirbus was fined again.")
+    statements = [f.statement for f in facts]
+    assert any(s.startswith("Boeing has been fined") for s in statements), statements
+    assert any(s.startswith("Airbus was fined") for s in statements), statements

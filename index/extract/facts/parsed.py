@@ -1180,9 +1180,12 @@ class Parsed:
 
     def verb_phrase(self, v: Any) -> str:
         words = []
+        passive = any(c.dep_ == "auxpass" for c in v.children)
         for c in v.children:
             if c.i < v.i and (c.tag_ == "MD" or c.dep_ in ("neg", "auxpass")):
                 words.append(c)
+            elif c.i < v.i and passive and c.dep_ == "aux":
+                words.append(c)  # "has been fined", not "been fined"
             elif (
                 c.i < v.i
                 and c.lower_ in ("did", "does", "do")
