@@ -67,7 +67,7 @@ def by_name(entities: list[Entity]) -> dict[str, Entity]:
         ("FBI", "ORG", ("Federal Bureau of Investigation", "ORG")),
         ("The United Nations", "ORG", ("United Nations", "ORG")),
         ("President Barack Obama", "PERSON", ("Barack Obama", "PERSON")),
-        ("Republican", "NORP", ("Republican", "MISC")),
+        ("Republican", "NORP", ("Republicans", "ORG")),  # a party member: the party
         ("Chapter 11", "LAW", ("Chapter 11", "MISC")),
     ],
 )

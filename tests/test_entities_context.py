@@ -726,3 +726,90 @@ def test_a_role_with_two_portfolios_before_a_name_is_the_whole_role(pipeline: An
 def test_a_name_after_studio_is_an_organisation(pipeline: Any) -> None:
     text = "The investor owns a stake in Disney, which now owns animation studio Kestrel."
     assert _types(pipeline, text).get("Kestrel") == "ORG"
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("She was born in Moshav Dalit, Galilee, Israel, in 1961.", ["Moshav Dalit", "Galilee"]),
+        ("The talks took place near Ferrow Bridge, Lancashire, England.", ["Ferrow Bridge"]),
+    ],
+)
+def test_names_chained_by_commas_to_a_place_in_a_locative_are_places(
+    pipeline: Any, text: str, places: list[str]
+) -> None:
+    types = _types(pipeline, text)
+    assert all(types.get(p) == "PLACE" for p in places), types
+
+
+def test_a_company_or_people_listed_with_commas_keep_their_type(pipeline: Any) -> None:
+    text = "Analysts at Goldman Sachs, New York, said Carla Reyes, Tom Ostrow and Bexar Corp met."
+    types = _types(pipeline, text)
+    assert types.get("Goldman Sachs") == "ORG", types
+    assert types.get("Carla Reyes") == "PERSON", types
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        (
+            "Republicans in the Senate blocked the bill, and one Democrat called it a disgrace.",
+            ["Republicans", "Democrats"],
+        ),
+        ("Democratic Sen. Ron Pell and the Conservatives met in London.", ["Democrats"]),
+        ("Two Republicans and a Democrat voted against the measure.", ["Republicans", "Democrats"]),
+    ],
+)
+def test_party_members_stand_for_their_party(pipeline: Any, text: str, parties: list[str]) -> None:
+    types = _types(pipeline, text)
+    assert all(types.get(p) == "ORG" for p in parties), types
+
+
+def test_other_groups_of_people_stay_no_organisation(pipeline: Any) -> None:
+    types = _types(pipeline, "Muslims and Catholics prayed together in Brindle on Sunday.")
+    assert types.get("Muslims") != "ORG" and types.get("Catholics") != "ORG", types
+
+
+def test_a_place_before_a_weekday_is_still_a_place(pipeline: Any) -> None:
+    text = "Share prices fell in Europe and Asia Monday after a weak session."
+    types = _types(pipeline, text)
+    assert types.get("Asia") == "PLACE" and types.get("Europe") == "PLACE", types
+
+
+def test_people_with_one_surname_listed_with_their_roles_are_each_kept(pipeline: Any) -> None:
+    text = (
+        "The reformers met Secretary of State Jane Corwin, Treasury Secretary Paul Corwin and "
+        "Labor Secretary Ed Munz on Friday."
+    )
+    mentions, _ = _extract(pipeline, text)
+    roles = {m.name: m.role for m in mentions}
+    assert roles.get("Jane Corwin") == "Secretary of State", roles
+    assert roles.get("Paul Corwin") == "Treasury Secretary", roles
+    assert "Ed Munz" in roles, roles
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The carmakers - Ford, Fiat and Renault - cut prices on Monday.",
+        "Three lenders \u2013 Ford, Barwick Bank and Kelso Trust \u2013 bid for the unit.",
+    ],
+)
+def test_a_name_listed_after_a_dash_is_no_sentence_start(pipeline: Any, text: str) -> None:
+    assert _types(pipeline, text).get("Ford") == "ORG", _types(pipeline, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("Tom Hale, the chief executive of Orvex, said profits rose.", "Orvex"),
+        ("The vice president of Dacorra, Maria Petrescu, said the offer was low.", "Dacorra"),
+    ],
+)
+def test_the_employer_after_a_title_and_of_is_kept(pipeline: Any, text: str, org: str) -> None:
+    assert _types(pipeline, text).get(org) == "ORG", _types(pipeline, text)
+
+
+def test_a_portfolio_after_a_title_and_of_is_no_organisation(pipeline: Any) -> None:
+    types = _types(pipeline, "Secretary of Defense Lena Morrow met the Minister of Finance.")
+    assert "Defense" not in types and "Finance" not in types, types

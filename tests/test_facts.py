@@ -182,6 +182,43 @@ def test_conjoined_subjects_are_all_actors(nlp: Any) -> None:
 
 
 @pytest.mark.nlp
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        (
+            "Share prices fell sharply in Europe and Asia on Monday, with worries about the "
+            "economy in the United States.",
+            ("Europe", "Asia"),
+        ),
+        ("Oil prices rose in Norway and Brazil on Tuesday.", ("Norway", "Brazil")),
+    ],
+)
+def test_an_event_in_conjoined_places_with_no_other_actor_keeps_every_place(
+    nlp: Any, text: str, places: tuple[str, ...]
+) -> None:
+    [f] = [f for f in parse(nlp, text) if f.kind == "EVENT"]
+    assert f.who == places, f
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "The vice president of Dacorra, Maria Petrescu, said that the offer was too low.",
+            "Maria Petrescu",
+        ),
+        ("The chief executive of Orvex, Tom Hale, said that profits would rise.", "Tom Hale"),
+    ],
+)
+def test_the_person_set_off_after_a_role_of_an_organisation_is_the_speaker(
+    nlp: Any, text: str, speaker: str
+) -> None:
+    [f] = [f for f in parse(nlp, text) if f.kind == "REPORT"]
+    assert f.who[0] == speaker, f
+
+
+@pytest.mark.nlp
 def test_the_three_nations_are_the_three_named_before(nlp: Any) -> None:
     facts = parse(
         nlp,
@@ -441,3 +478,8 @@ def test_a_passive_statement_keeps_its_auxiliary(nlp: Any) -> None:
     statements = [f.statement for f in facts]
     assert any(s.startswith("Boeing has been fined") for s in statements), statements
     assert any(s.startswith("Airbus was fined") for s in statements), statements
+
+
+def test_a_place_is_no_actor_of_a_relative_clause(nlp: Any) -> None:
+    facts = parse(nlp, "The bank sold a note, which would fall due in London next year.")
+    assert not any(f.who == ("London",) for f in facts), [(f.who, f.statement) for f in facts]

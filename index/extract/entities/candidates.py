@@ -9,6 +9,7 @@ import bisect
 from typing import TYPE_CHECKING
 
 from newsdesk.index.extract import gazetteer as gaz
+from newsdesk.index.extract import lexicon
 from newsdesk.index.extract.entities.context import context_type
 from newsdesk.index.extract.entities.names import _is_acronym, clean, group_key
 from newsdesk.index.extract.entities.roles import find_roles
@@ -38,6 +39,7 @@ from newsdesk.index.extract.entities.words import (
     ORG_HEADS,
     PERSON_TITLES,
     PLACE_NOUNS,
+    PORTFOLIO_WORDS,
     POSSESSIVE,
     ROLE_HEADS,
     ROYAL_TITLES,
@@ -415,6 +417,7 @@ def _span_candidates(doc: Doc, start: int, ent_end: int, label: str) -> list[_Ca
         and doc[i - 1].lower_ == "of"
         and doc[i - 2].lower_ in PERSON_TITLES
         and not _is_acronym(doc[start].text)
+        and _portfolio(doc[start], doc[i - 2])
     ):
         return out
     # "Superintendent of the Quality Division", "Director of the Census Bureau" tagged as one
@@ -472,6 +475,26 @@ def _span_candidates(doc: Doc, start: int, ent_end: int, label: str) -> list[_Ca
     return out
 
 
+def _portfolio(word: Token, title: Token) -> bool:
+    """The word after "<title> of" names a portfolio ("Secretary of Defense", "Minister of
+    Finance"), not an employer ("chief executive of Orvex", "the vice president of Dacia"): an
+    English noun (or one joined to an English noun: "Media and Communications"), after a
+    capitalised title unless a portfolio word. Without the lemmatizer's word
+    index every such word is taken for a portfolio."""
+    if not lexicon.NOUNS:
+        return True
+    w = word.lower_
+    if gaz.org(word.text) is not None:
+        return False
+    doc = word.doc
+    if word.i + 2 < len(doc) and doc[word.i + 1].lower_ in ("and", "&"):
+        if doc[word.i + 2].lower_ in lexicon.NOUNS:
+            return True  # "Director of Media and Communications": two portfolios
+    if w not in lexicon.NOUNS:
+        return False
+    return w in PORTFOLIO_WORDS or title.text[:1].isupper()
+
+
 def _covered(doc: Doc) -> list[bool]:
     cov = [False] * len(doc)
     for ent in doc.ents:
@@ -499,6 +522,7 @@ def _gazetteer_candidates(doc: Doc, cov: list[bool]) -> list[_Cand]:
             and nxt.is_title
             and nxt.pos_ == "PROPN"
             and nxt.lower_ not in ROLE_HEADS
+            and nxt.ent_type_ not in ("DATE", "TIME")  # "in Europe and Asia Monday"
         ):
             continue  # not "Barbados Prime Minister", a place before a role
         place = table[surface]
@@ -688,3 +712,57 @@ def _agree(doc: Doc, cands: list[_Cand]) -> None:
         if kind is not None:
             c.type = kind
             c.key = group_key(c.name, kind)
+    _place_chains(doc, by_root)
+
+
+_CHAIN_LINKS = frozenset({"appos", "conj", "npadvmod"})
+_LOCATIVE = frozenset({"in", "near", "outside"})
+
+
+def _place_chains(doc: Doc, by_root: dict[int, _Cand]) -> None:
+    """Names chained by commas in a locative phrase with a place among them are places:
+    "in Levico Terme, Trento, Italy", "born in Kibbutz Kinneret, Tiberias" (tagged ORG or
+    PERSON). The chain is the parse's: each name hangs (appos, conj, npadvmod) on the one before
+    it, after a comma, and the first is the object of "in", "near" or "outside"; an
+    organisation's head word or a known organisation keeps its type ("in IBM, Armonk")."""
+    done: set[int] = set()
+    for i in sorted(by_root):
+        if i in done:
+            continue
+        top = doc[i]
+        if top.dep_ != "pobj" or top.head.lower_ not in _LOCATIVE:
+            continue
+        chain = [i]
+        k = 0
+        while k < len(chain):
+            for t in doc[chain[k]].children:
+                if (
+                    t.i in by_root
+                    and t.dep_ in _CHAIN_LINKS
+                    and t.i > chain[k]
+                    and _after_comma(doc, t)
+                ):
+                    chain.append(t.i)
+            k += 1
+        done.update(chain)
+        if len(chain) < 2:
+            continue
+        members = [by_root[x] for x in chain]
+        if not any(m.type == "PLACE" for m in members):
+            continue
+        for m in members:
+            if m.type not in ("ORG", "PERSON") or m.strong or m.source != "ner":
+                continue
+            words = [w.casefold().strip(".,") for w in m.alias.split()]
+            if any(w in ORG_HEADS or w in LEGAL_SUFFIXES or w in CORPORATE_SUFFIXES for w in words):
+                continue
+            if gaz.org(m.alias) is not None:
+                continue
+            m.type = "PLACE"
+            m.key = group_key(m.name, "PLACE")
+
+
+def _after_comma(doc: Doc, t: Token) -> bool:
+    """The name's span starts right after a comma (the chain's separator)."""
+    s = t.left_edge.i
+    return s > 0 and doc[s - 1].text == ","

@@ -18,6 +18,7 @@ from newsdesk.index.extract.entities.words import (
     NAME_LIKE_PLACES,
     ORG_HEADS,
     ORG_TRAILING_TITLES,
+    PARTY_MEMBERS,
     PERSON_ORG_HEADS,
     PERSON_TITLES,
     TIME_ZONES,
@@ -175,6 +176,8 @@ def canonical(surface: str, label: str) -> tuple[str, str] | None:
     if _looks_junk(s) and gaz.org(s) is None:  # "State Department": generic words, a known name
         return None
     typ = LABEL_TYPE.get(label, label if label in TYPES else "")
+    if label == "NORP" and s[:1].isupper() and s.casefold() in PARTY_MEMBERS:
+        return PARTY_MEMBERS[s.casefold()], "ORG"  # "Democrats", "one Republican"
     p = gaz.place(s)
     if p is not None and (typ != "PERSON" or _place_kind_ok_for_person(p, s)):
         return p.name, "PLACE"

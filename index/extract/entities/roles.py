@@ -193,6 +193,16 @@ def _after_chain(
         t = doc[k]
         if _nameish(t) and not (t.is_sent_start and k > run_from):
             last_cap = k
+            span = at[k]
+            if (
+                comp_start != run_from
+                and span is not None
+                and span[2] == "PERSON"
+                and span[1] == k + 1
+                and k + 1 < n
+                and doc[k + 1].lower_ in (",", "and", "&")
+            ):
+                break  # "of Staff Howard Baker, Treasury Secretary James Baker": a list
         elif t.text == "-" and k > run_from and not doc[k - 1].whitespace_ and k + 1 < n:
             pass  # "al-Amr"
         elif t.lower_ in CONNECTORS and comp_start != run_from:

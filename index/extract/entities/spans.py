@@ -24,6 +24,7 @@ from newsdesk.index.extract.entities.words import (
     DETERMINERS,
     NAME_PARTICLES,
     ORG_HEADS,
+    PARTY_MEMBERS,
     POSSESSIVE,
     ROLE_HEADS,
     SPEECH_LEMMAS,
@@ -149,6 +150,8 @@ def _is_sent_start(doc: Doc, i: int) -> bool:
     while j >= 0 and (doc[j].is_punct or doc[j].is_space) and doc[j].text not in (",",):
         if doc[j].text in (".", "!", "?", "\n") or doc[j].is_sent_start:
             return True
+        if doc[j].text in ("-", "\u2013", "\u2014") and j > 0 and doc[j - 1].pos_ == "NOUN":
+            return False  # "the automakers - Ford, Chrysler": names set off after a noun
         if doc[j].text in ('"', "\u201c", "'", "\u2018", "(", "[", "-", "\u2013", "\u2014"):
             return True
         j -= 1
@@ -245,6 +248,8 @@ def _make(
     known = gaz.place(clean(surface)) or gaz.demonym(clean(surface)) or gaz.org(clean(surface))
     if known is not None and typ in ("PLACE", "MISC", "ORG") and label != "PERSON":
         strong = True
+    if label == "NORP" and typ == "ORG" and alias.casefold() in PARTY_MEMBERS:
+        strong = True  # "a Democrat": the party, known as a demonym is
     root = doc[start:end].root
     return _Cand(
         a,

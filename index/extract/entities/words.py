@@ -165,6 +165,22 @@ ROLE_HEADS = PERSON_TITLES | frozenset(
 ROLE_TAILS = frozenset({"general", "-", "in-chief", "designate", "elect"})
 # Royal and religious titles: kept with a one-word name ("Pope Francis", "Prince Harry"), a role
 # before a longer one ("Prince Faisal bin Farhan").
+# A party's members stand for the party ("Democrats", "one Republican", "Democratic Sen."): the
+# member noun, its singular and adjective, tagged NORP by the model, name one organisation.
+PARTY_MEMBERS = {
+    form: plural
+    for plural, forms in (
+        ("Democrats", ("democrat", "democrats", "democratic")),
+        ("Republicans", ("republican", "republicans")),
+        ("Conservatives", ("conservative", "conservatives")),
+        ("Tories", ("tory", "tories")),
+        ("Socialists", ("socialist", "socialists")),
+        ("Communists", ("communist", "communists")),
+        ("Libertarians", ("libertarian", "libertarians")),
+        ("Liberal Democrats", ("liberal democrat", "liberal democrats")),
+    )
+    for form in forms
+}
 ROYAL_TITLES = frozenset("prince princess king queen pope crown".split())  # not "Sultan Al Jaber"
 # Capitalised words a role may start with before its head ("Deputy", "Acting", "Trade" in
 # "Trade Representative"); any other capitalised word there names the employer ("Meta

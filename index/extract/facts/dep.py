@@ -381,6 +381,7 @@ class DepFacts(Parsed):
         others: list[Actor] = []
         targets: list[Actor] = []  # "sanctions on Russia", "action against North Korea"
         where: list[str] = []
+        at_verb: list[Actor] = []  # places the verb itself happened in ("fell in Europe")
         skip = set(t.i for t in subj.subtree) if subj is not None else set()
         for t in v.subtree:
             if t.i in skip or self.quoted[t.i] or owner[t.i].i != v.i:
@@ -391,9 +392,14 @@ class DepFacts(Parsed):
                 continue
             if m is None or (t.i > 0 and self.refs.mention_at_token(t.doc[t.i - 1]) is m):
                 continue
-            prep = t.head.lower_ if t.dep_ == "pobj" else ""
+            r = _mention_root(t, m)
+            while r.dep_ == "conj" and r.head.i != r.i:
+                r = r.head  # "in Europe and Asia": both hang on "in"
+            prep = r.head.lower_ if r.dep_ == "pobj" else ""
             if m.type == "PLACE" and prep in PLACE_PREPS:
                 where.append(m.name)
+                if r.head.head.i == v.i:
+                    at_verb.append((m.name, m.type))
             elif m.type in ("PERSON", "ORG", "PLACE"):
                 others.append((m.name, m.type))
                 if _targeted(t, v):
@@ -420,6 +426,16 @@ class DepFacts(Parsed):
             who, confidence = [(self.source_phrase(ante), SOURCE)], 0.45
         if not who:  # never the party acted against as the actor (modality: the fact's sense)
             others = [a for a in others if a not in targets]
+            if (
+                not others
+                and lemma in EVENT_VERBS
+                and at_verb
+                and subj is not None
+                and subj.pos_ == "NOUN"
+            ):  # "Stock prices fell in Europe and Asia": the places are all the text names (not
+                # "…, which would fall due in London": a pronoun's antecedent is not a place)
+                others = dedupe(at_verb)
+                where = [w for w in where if w not in names(others)]
             if not others or (lemma not in EVENT_VERBS and not attributed):
                 return None
             who, others, confidence = others, [], 0.35
@@ -665,3 +681,16 @@ def _trailing(t: Any) -> bool:
 
 def dedupe_str(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def _mention_root(t: Any, m: Any) -> Any:
+    """The token of the mention starting at ``t`` that the parse hangs outside it ("States" in
+    "the United States"): its dependency says how the name is used."""
+    doc = t.doc
+    k = t.i
+    while k < len(doc) and doc[k].idx < m.end:
+        h = doc[k].head
+        if h.i == k or not (m.start <= h.idx < m.end):
+            return doc[k]
+        k += 1
+    return t

@@ -789,6 +789,10 @@ class Parsed:
                 got = self.actors(c, depth + 1)
                 if got:
                     return got
+        if h.pos_ == "NOUN":
+            got = self.role_holder(h)
+            if got:
+                return got
         if h.pos_ == "NOUN" and h.dep_ == "nsubj" and h.head.lemma_ == "be":
             # "Three companies which pulled out were A, B and C": the names it is said to be
             for c in h.head.children:
@@ -824,6 +828,21 @@ class Parsed:
                     if p.dep_ == "pobj":  # "officials from Japan and Germany": both
                         out += self.actors(p, depth + 1)
         return dedupe(out)
+
+    def role_holder(self, h: Any) -> list[Actor]:
+        """ "the vice president of Dacia, Constantin Stroe, said": the person set off after the
+        role's organisation, which the parse hangs on the organisation, holds the role."""
+        for c in h.children:
+            if c.dep_ != "prep" or c.lower_ not in ("of", "for", "at"):
+                continue
+            for p in c.children:
+                if p.dep_ != "pobj":
+                    continue
+                for a in p.children:
+                    m = self.refs.mention_at_token(a) if a.dep_ == "appos" else None
+                    if m is not None and m.type == "PERSON" and a.i > p.i:
+                        return [(m.name, m.type)]
+        return []
 
     def thing_before(self, pron: Any, antecedent: Any) -> list[Actor]:
         """ "which" never stands for a person: the last organisation or place named between
