@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import attrs
 
-from newsdesk.index.extract.facts.refs import Actor
+from newsdesk.index.extract.facts.refs import SOURCE, Actor
 
 # Verbs that introduce speech or a stated position (REPORT, and QUOTE attribution).
 SPEECH_VERBS = frozenset(
@@ -236,9 +236,9 @@ def clip(text: str, limit: int = 200) -> str:
 def names(actors: list[Actor]) -> str:
     """The actors as a statement names them; one a source phrase already names is not said
     twice ("officials in Tokyo", not "officials in Tokyo, Tokyo")."""
-    phrases = [a[0] for a in actors if a[1] == "SOURCE"]
+    phrases = [a[0] for a in actors if a[1] == SOURCE]
     return ", ".join(
         a[0]
         for a in actors
-        if a[1] == "SOURCE" or not any(re.search(rf"\b{re.escape(a[0])}\b", p) for p in phrases)
+        if a[1] == SOURCE or not any(re.search(rf"\b{re.escape(a[0])}\b", p) for p in phrases)
     )

@@ -410,9 +410,8 @@ class DepFacts(Parsed):
         confidence = 0.65 if lemma in EVENT_VERBS else 0.5
         if agents:
             who = dedupe(agents + who)
-        if subj is not None and who and self.refs.mention_at_token(subj) is None:
-            if subj.pos_ == "NOUN" and not self.refs.generic(subj):
-                confidence -= 0.15  # "North Korea's cyber activities": about, not by
+        if who and self.only_mentions(subj):
+            confidence -= 0.15  # "North Korea's cyber activities": about, not by
         if not who and subj is not None and self.institution(subj):
             # "parliament passed a law", "police arrested two men": the body as the text names it
             who, confidence = [(self.source_phrase(subj), SOURCE)], 0.45

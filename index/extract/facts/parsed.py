@@ -790,7 +790,7 @@ class Parsed:
                 if got:
                     return got
         if h.pos_ == "NOUN":
-            got = self.role_holder(h)
+            got = self.set_off_holder(h)
             if got:
                 return got
         if h.pos_ == "NOUN" and h.dep_ == "nsubj" and h.head.lemma_ == "be":
@@ -829,7 +829,7 @@ class Parsed:
                         out += self.actors(p, depth + 1)
         return dedupe(out)
 
-    def role_holder(self, h: Any) -> list[Actor]:
+    def set_off_holder(self, h: Any) -> list[Actor]:
         """ "the vice president of Dacia, Constantin Stroe, said": the person set off after the
         role's organisation, which the parse hangs on the organisation, holds the role."""
         for c in h.children:
@@ -1226,14 +1226,20 @@ class Parsed:
         rose", not "United States rose"; "American lenders began", not "United States began"."""
         if not actors:
             return self.subject_text(subj)
-        if (
+        if self.only_mentions(subj):
+            return self.subject_text(subj) or names(actors)
+        return names(actors)
+
+    def only_mentions(self, subj: Any) -> bool:
+        """The subject is a common noun that is no actor itself, neither a name nor a reference
+        to one ("the company"): the actors named inside it ("North Korea's cyber activities",
+        "Stock prices in the United States") are what it is about, not who acted."""
+        return (
             subj is not None
             and subj.pos_ == "NOUN"
             and self.refs.mention_at_token(subj) is None
             and not self.refs.generic(subj)
-        ):
-            return self.subject_text(subj) or names(actors)
-        return names(actors)
+        )
 
     def verb_of(self, tok: Any) -> Any:
         """The verb a token hangs from (itself if a verb)."""
