@@ -813,3 +813,103 @@ def test_the_employer_after_a_title_and_of_is_kept(pipeline: Any, text: str, org
 def test_a_portfolio_after_a_title_and_of_is_no_organisation(pipeline: Any) -> None:
     types = _types(pipeline, "Secretary of Defense Lena Morrow met the Minister of Finance.")
     assert "Defense" not in types and "Finance" not in types, types
+
+
+# -- newspapers, streets, products, senators' tags (issue 12) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The mayor told the Halden Herald that the bridge would close.", "Halden Herald"),
+        ("The plan was first reported by the Corvale Sun on Tuesday.", "Corvale Sun"),
+        (
+            "According to a report in Tessel Review, the firm will cut 300 jobs.",
+            "Tessel Review",
+        ),
+        (
+            'Sources\n\n"Council backs the new rail line" \u2014 Brenton Star, May 3, 2009\n',
+            "Brenton Star",
+        ),
+    ],
+)
+def test_newspapers_and_outlets_cited_as_sources_are_organisations(
+    pipeline: Any, text: str, name: str
+) -> None:
+    assert _types(pipeline, text).get(name) == "ORG"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The envelope was found on Marlow Road in Kanata by a passerby.", "Marlow Road"),
+        ("Scientists at Vostrand Station drilled through the ice shelf.", "Vostrand Station"),
+        (
+            "The senator visited his wife at Grendale Naval Hospital on Friday.",
+            "Grendale Naval Hospital",
+        ),
+    ],
+)
+def test_streets_stations_and_hospitals_where_one_is_are_places(
+    pipeline: Any, text: str, name: str
+) -> None:
+    assert _types(pipeline, text).get(name) == "PLACE"
+
+
+def test_products_are_not_organisations(pipeline: Any) -> None:
+    text = (
+        "Apple released a software update for the iPod Nano and the iTunes Music Store. The "
+        "update adds support for devices that compete with rivals like RIM's BlackBerry and "
+        "Microsoft's Windows Mobile. Microsoft said Microsoft Longhorn would ship a new "
+        "version of the browser software next year."
+    )
+    types = _types(pipeline, text)
+    assert types.get("Apple") == "ORG"
+    assert types.get("Microsoft") == "ORG"
+    for product in ("iPod Nano", "iTunes Music Store", "BlackBerry", "Windows Mobile"):
+        assert types.get(product, "MISC") == "MISC", product
+    assert types.get("Microsoft Longhorn", "MISC") == "MISC"
+
+
+def test_a_camelcase_name_the_text_treats_as_a_company_stays_an_organisation(
+    pipeline: Any,
+) -> None:
+    text = "eVendra Inc said on Monday its profit rose. eVendra sells books online."
+    assert _types(pipeline, text).get("eVendra Inc", _types(pipeline, text).get("eVendra")) == "ORG"
+
+
+def test_the_state_of_a_senators_party_tag_is_that_state(pipeline: Any) -> None:
+    text = (
+        "Sen. Robert Haldane (R-Kan.) and Sen. Mary Lowden (D-Vt.) backed the bill, while "
+        "Sen. Tom Barrow, R-N.M., opposed it. Ind. voters were not polled."
+    )
+    mentions, ents = _extract(pipeline, text)
+    by_surface = {m.surface: (m.name, m.type) for m in mentions}
+    assert by_surface.get("Kan.") == ("Kansas", "PLACE")
+    assert by_surface.get("Vt.") == ("Vermont", "PLACE")
+    assert by_surface.get("N.M.") == ("New Mexico", "PLACE")
+    assert "Indiana" not in {e.name for e in ents}
+
+
+def test_a_place_before_a_plural_common_noun_is_the_place(pipeline: Any) -> None:
+    text = "He said that U.S. Banks, holding 35 pct of the debt, were over-represented."
+    _, ents = _extract(pipeline, text)
+    names = {e.name: e.type for e in ents}
+    assert names.get("United States") == "PLACE"
+    assert "U.S. Banks" not in names
+
+
+def test_a_person_glued_to_a_country_is_the_person_and_the_country(pipeline: Any) -> None:
+    text = (
+        "Finance Minister Dalton Ferreira met bankers on Monday. But Lawson told Ferreira "
+        "Brazil had to solve its problems with the banks. Ferreira said he would return."
+    )
+    _, ents = _extract(pipeline, text)
+    names = {e.name: e.type for e in ents}
+    assert "Ferreira Brazil" not in names
+    assert names.get("Brazil") == "PLACE"
+
+
+def test_regions_named_by_their_adjective_are_places(pipeline: Any) -> None:
+    types = _types(pipeline, "He said the bill would add a Midwestern vote to the panel.")
+    assert types.get("Midwest") == "PLACE"

@@ -6,6 +6,8 @@ candidates of the rules mode."""
 from __future__ import annotations
 
 import bisect
+import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from newsdesk.index.extract import gazetteer as gaz
@@ -43,6 +45,8 @@ from newsdesk.index.extract.entities.words import (
     POSSESSIVE,
     ROLE_HEADS,
     ROYAL_TITLES,
+    SOURCE_NOUNS,
+    STATE_ABBREVIATIONS,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -458,6 +462,12 @@ def _span_candidates(doc: Doc, start: int, ent_end: int, label: str) -> list[_Ca
             if gaz.place(lead) is not None or gaz.demonym(lead) is not None:
                 end = words[k - 1].i + 1
                 label = "GPE"
+        elif len(words) >= 2 and _plural_noun(words[-1]):
+            # "U.S. Banks", "U.S. Arms": a place and a plural common noun, no organisation
+            lead = " ".join(t.text for t in words[:-1])
+            if gaz.place(lead) is not None:
+                end = words[-2].i + 1
+                label = "GPE"
     ts, te = _trim(doc, start, end)
     if not force and ts < te:
         retype = context_type(doc, ts, te, label)
@@ -473,6 +483,23 @@ def _span_candidates(doc: Doc, start: int, ent_end: int, label: str) -> list[_Ca
         if c is not None:
             out.append(c)
     return out
+
+
+def _plural_noun(t: Token) -> bool:
+    """A capitalised plural of an English common noun that ends no organisation's name
+    ("Banks", "Arms"; not "Airways", "Industries", "Forces")."""
+    w = t.lower_
+    return (
+        bool(lexicon.NOUNS)
+        and t.is_title
+        and t.tag_ in ("NNS", "NNPS")
+        and w.endswith("s")
+        and w not in ORG_HEADS
+        and w not in CORPORATE_SUFFIXES
+        and w not in LEGAL_SUFFIXES
+        and t.lemma_.lower() != w
+        and t.lemma_.lower() in lexicon.NOUNS
+    )
 
 
 def _portfolio(word: Token, title: Token) -> bool:
@@ -766,3 +793,136 @@ def _after_comma(doc: Doc, t: Token) -> bool:
     """The name's span starts right after a comma (the chain's separator)."""
     s = t.left_edge.i
     return s > 0 and doc[s - 1].text == ","
+
+
+# ---------------------------------------------------------------------------------------------
+# Senators' party-and-state tags and the outlets of a "Sources" list: found on the text
+
+
+@cache
+def _party_tag() -> re.Pattern[str]:
+    """ "(R-Kan.)", "(D-N.Y.)", "(Ky.)", "Sen. Bob Dole, R-Kan.,", "(R-Texas)": a party letter
+    and a state, its AP abbreviation, postal code or name, in brackets or between commas."""
+    states = {p: p for p in _US_STATES()}
+    alt = "|".join(
+        re.escape(k) for k in sorted({*STATE_ABBREVIATIONS, *states}, key=len, reverse=True)
+    )
+    return re.compile(
+        rf"(?:\(\s*(?P<p1>[RDI]\s?-\s?)?|(?<=, )(?P<p2>[RDI]-))(?P<st>{alt})(?=\s*\)|,|;)"
+    )
+
+
+@cache
+def _US_STATES() -> frozenset[str]:  # noqa: N802 - a constant, computed once
+    return frozenset(
+        s
+        for s in set(STATE_ABBREVIATIONS.values())
+        if (p := gaz.place(s)) is not None and p.country == "US"
+    )
+
+
+def _party_tags(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """The state of a senator's party-and-state tag, a place (its canonical name): "Kan." in
+    "(R-Kan.)" is Kansas. The abbreviations mean the state only there ("Ind." alone may be
+    anything). Candidates overlapping one give way to it."""
+    if "-" not in text and "(" not in text:
+        return cands
+    found: list[_Cand] = []
+    for m in _party_tag().finditer(text):
+        st = m.group("st")
+        party = m.group("p1") or m.group("p2")
+        if st in STATE_ABBREVIATIONS:
+            if not party and "." not in st:
+                continue  # "(OK)", "(CA)": only with a party letter
+            name = STATE_ABBREVIATIONS[st]
+        elif party:
+            name = st  # "(R-Texas)": the hyphen hides the name from the gazetteer
+        else:
+            continue  # "(Texas)" alone: the gazetteer's
+        a, b = m.start("st"), m.end("st")
+        found.append(_Cand(a, b, st, st, "GPE", name, "PLACE", source="pattern", strong=True))
+    if not found:
+        return cands
+    kept = [c for c in cands if not any(c.start < f.end and f.start < c.end for f in found)]
+    return kept + found
+
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_SOURCE_LINE = re.compile(
+    rf"^(?:[^\n\"\u201c]{{0,80}}\.\s+)?[\"\u201c][^\n\"\u201d]{{3,200}}[\"\u201d]\s*[\u2014\u2013-]{{1,2}}\s*"
+    rf"(?P<o>[A-Z][^\n,\"\u201c]{{0,60}}?),\s*(?:(?:{_MONTHS})\b|\d{{1,2}} (?:{_MONTHS})|\d{{4}})",
+    re.MULTILINE,
+)
+
+
+_SITE = re.compile(r"([A-Z][\w&-]*)\.(?:com|ca|org|net|co\.uk|com\.au)")
+
+
+def _source_outlets(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """The outlet of each line of a "Sources" list ('"Title" — Toronto Star, August 15, 2008';
+    'Author. "Title" — Edmonton Sun, ...'): an organisation, whatever the model said of it."""
+    if "\u2014" not in text and "\u2013" not in text and " - " not in text:
+        return cands
+    found: list[_Cand] = []
+    for m in _SOURCE_LINE.finditer(text):
+        a, b = m.start("o"), m.end("o")
+        surface = text[a:b].rstrip()
+        b = a + len(surface)
+        alias = clean(surface)
+        if not alias or gaz.place(alias) is not None:
+            continue
+        o = gaz.org(alias)
+        name = o[0] if o is not None else alias
+        site = _SITE.fullmatch(alias)
+        if site is not None:
+            name = site.group(1)  # "CBC.ca" is the CBC's site: the outlet
+        found.append(_Cand(a, b, surface, alias, "ORG", name, "ORG", source="pattern", strong=True))
+    if not found:
+        return cands
+    kept = [c for c in cands if not any(c.start < f.end and f.start < c.end for f in found)]
+    return kept + found
+
+
+def _untagged_outlets(doc: Doc, cov: list[bool]) -> list[_Cand]:
+    """Outlets the model did not tag, cited as sources: two to four capitalised proper nouns
+    after "a report in" ("according to an April report in Ars Technica") or owning a report
+    ("PC World's recent analysis"). Organisations."""
+    out: list[_Cand] = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        t = doc[i]
+        if cov[i] or t.pos_ != "PROPN" or not _name_word(t):
+            i += 1
+            continue
+        j = i
+        while j < n and j - i < 4 and not cov[j] and doc[j].pos_ == "PROPN" and _name_word(doc[j]):
+            j += 1
+        if j - i >= 2 and not doc[i:j].text.isupper():
+            last = doc[j - 1]
+            before = doc[i - 1] if i > 0 else None
+            cited = (
+                before is not None
+                and before.lower_ == "in"
+                and before.i > 0
+                and (
+                    before.head.lemma_.lower() in SOURCE_NOUNS
+                    or doc[before.i - 1].lower_ in SOURCE_NOUNS
+                )
+            )
+            if not cited and j < n and doc[j].text in ("'s", "\u2019s"):
+                k = j + 1
+                while k < n and k - j <= 3 and doc[k].pos_ in ("ADJ", "ADV"):
+                    k += 1
+                cited = k < n and doc[k].lemma_.lower() in SOURCE_NOUNS
+            text = doc[i:j].text
+            if cited and gaz.place(text) is None and gaz.place(last.text) is None:
+                c = _make(doc, i, j, "ORG", source="ner", force_type="ORG")
+                if c is not None:
+                    out.append(c)
+        i = j if j > i else i + 1
+    return out
+
+
+def _name_word(t: Token) -> bool:
+    return t.is_title or (t.is_upper and t.is_alpha and len(t.text) <= 4)

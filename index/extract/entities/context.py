@@ -14,13 +14,19 @@ import attrs
 from newsdesk.index.extract import gazetteer as gaz
 from newsdesk.index.extract import lexicon
 from newsdesk.index.extract.entities.words import (
+    BROADCAST_WORDS,
     COMPANY_COMPOUND_NOUNS,
     COMPANY_NOUNS,
     EVENT_HEADS,
     EVENT_WORDS,
     FACILITY_HEADS,
+    FUNCTION_WORDS,
+    JOB_NOUNS,
     KIND_NOUNS,
     LEGAL_SUFFIXES,
+    LOCATION_PREPS,
+    MASTHEAD_HEADS,
+    MASTHEAD_SURNAMES,
     MEETING_HEADS,
     MEETING_PREPS,
     MORE_EVENT_HEADS,
@@ -28,7 +34,10 @@ from newsdesk.index.extract.entities.words import (
     PLANT_HEADS,
     PLANT_WORDS,
     PLATFORM_WORDS,
+    SOURCE_NOUNS,
     STORM_WORDS,
+    STREET_HEADS,
+    TRAILING_NOISE,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -120,6 +129,10 @@ def context_type(doc: Doc, start: int, end: int, label: str) -> Retype | None:
         words = {t.lower_ for t in doc[start : end - 1]}
         if last.lower_ in FACILITY_HEADS or (last.lower_ in PLANT_HEADS and words & PLANT_WORDS):
             return Retype("PLACE", start)  # "the East Coast", "Milbury Atomic Power Station"
+    if _masthead(doc, start, end, label) or _cited_outlet(doc, start, end, label):
+        return Retype("ORG", start)  # "the Edmonton Sun", "told the Globe and Mail"
+    if _street(doc, start, end, label):
+        return Retype("PLACE", start)  # "on Castlefrank Road", "at Bethesda Naval Hospital"
     if label in ("GPE", "LOC") and _unknown_place(doc, start, end):
         return Retype("ORG", start)
     if _cap(last) and last.lower_ in MEETING_HEADS and _at_meeting(doc, start, end):
@@ -243,3 +256,77 @@ def _on_platform(t: Token) -> bool:
         return False
     gov = head.head
     return gov.lemma_.lower() in PLATFORM_WORDS or gov.lower_ in PLATFORM_WORDS
+
+
+def _masthead(doc: Doc, start: int, end: int, label: str) -> bool:
+    """A newspaper's or magazine's name: two words or more, the last a masthead word ("Edmonton
+    Sun", "Toronto Star", "The Globe and Mail"), not a place the gazetteer knows; a span tagged
+    PERSON not when that word is also a surname ("Emily Post") unless "the" comes before it."""
+    last = doc[end - 1]
+    if end - start < 2 or not _cap(last) or last.lower_ not in MASTHEAD_HEADS:
+        return False
+    if label not in ("PERSON", "GPE", "LOC", "FAC", "NORP", "ORG", "WORK_OF_ART", "PRODUCT"):
+        return False
+    if label == "PERSON" and last.lower_ in MASTHEAD_SURNAMES:
+        if (
+            not (start > 0 and doc[start - 1].lower_ == "the")
+            and gaz.place(doc[start].text) is None
+        ):
+            return False
+    if any(t.lower_ in ("of", "for") for t in doc[start:end]):
+        return False  # "Order of the Rising Sun", "Bureau for the Post"
+    return gaz.place(doc[start:end].text) is None
+
+
+_SOURCE_VERBS = frozenset("report quote publish cite".split())
+
+
+def _cited_outlet(doc: Doc, start: int, end: int, label: str) -> bool:
+    """A name the sentence cites as an outlet, not a person nor a place: "a report in X", "wrote
+    in X", "told the X", "the X reported" (with "the": "Smith reported" is a person)."""
+    if label not in ("PERSON", "GPE", "LOC", "FAC", "NORP"):
+        return False
+    text = doc[start:end].text
+    if gaz.place(text) is not None or gaz.demonym(text) is not None:
+        return False
+    root = doc[start:end].root
+    head = root.head
+    the = start > 0 and doc[start - 1].lower_ == "the"
+    if root.dep_ == "pobj" and head.lower_ == "in":
+        gov = head.head
+        return gov.lemma_.lower() in SOURCE_NOUNS or gov.lemma_.lower() == "write"
+    if not the or label == "NORP" or doc[end - 1].lower_ in JOB_NOUNS:
+        return False  # "the Maintenance Supervisor would report"
+    if root.dep_ == "dobj" and head.lemma_.lower() == "tell":
+        return True
+    return root.dep_ == "nsubj" and head.lemma_.lower() in _SOURCE_VERBS
+
+
+def _street(doc: Doc, start: int, end: int, label: str) -> bool:
+    """A street, square, bridge, station or hill ("Castlefrank Road", "McMurdo Station", "Capitol
+    Hill"), or a hospital where it is a location ("at Bethesda Naval Hospital"): a place. Not a
+    station after a broadcaster's word ("Radio Station"), a hill tagged PERSON ("Anita Hill"),
+    nor a name modifying a noun ("Wall Street analysts", "Downing Street spokesman")."""
+    if end - start < 2 or label not in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
+        return False
+    last = doc[end - 1]
+    w = last.lower_
+    if not _cap(last) or not _cap(doc[start]):
+        return False
+    root = doc[start:end].root
+    if (
+        root.dep_ in ("compound", "nmod", "amod")
+        and root.head.i >= end
+        and root.head.lower_ not in TRAILING_NOISE  # "McMurdo Station image": a caption
+    ):
+        return False
+    if w == "hospital":
+        return root.dep_ == "pobj" and root.head.lower_ in LOCATION_PREPS
+    if w not in STREET_HEADS:
+        return False
+    if w == "hill" and label == "PERSON":
+        return False
+    words = {t.lower_ for t in doc[max(0, start - 1) : end - 1]}
+    if w == "station" and words & BROADCAST_WORDS:
+        return False
+    return any(t.lower_ not in FUNCTION_WORDS for t in doc[start : end - 1])

@@ -23,7 +23,10 @@ from newsdesk.index.extract.entities.candidates import (
     _gazetteer_candidates,
     _ner_candidates,
     _nominal_candidates,
+    _party_tags,
     _rules_candidates,
+    _source_outlets,
+    _untagged_outlets,
 )
 from newsdesk.index.extract.entities.names import (
     _acronym_letters,
@@ -36,15 +39,19 @@ from newsdesk.index.extract.entities.names import (
 )
 from newsdesk.index.extract.entities.spans import _TEXTS, _Cand
 from newsdesk.index.extract.entities.words import (
+    COMPANY_MARKS,
+    COMPANY_TAILS,
     CORPORATE_SUFFIXES,
     FACILITY_HEADS,
     FIELD_NOUNS,
     FUNCTION_WORDS,
     JOB_NOUNS,
     LEGAL_SUFFIXES,
+    MASTHEAD_HEADS,
     ORG_HEADS,
     PLANT_HEADS,
     PRODUCT_CUES,
+    PRODUCT_NOUNS,
     ROLE_HEADS,
     TIE_ORDER,
 )
@@ -77,6 +84,40 @@ def _acronym_definitions(text: str, cands: list[_Cand]) -> dict[str, _Cand]:
         long = ends.get(m.start())
         if long is not None and long.type == "ORG":
             out.setdefault(m.group(1), long)
+    return out
+
+
+def _unglued(cands: list[_Cand]) -> list[_Cand]:
+    """A person's name glued to a country by a missing comma or colon ("Lawson told Funaro
+    Brazil had to ..."): a span tagged PERSON whose last word is a country and whose other words
+    are a person named elsewhere in the article is that person and that country."""
+    people = {c.alias for c in cands if c.type == "PERSON"}
+    out: list[_Cand] = []
+    for c in cands:
+        words = c.alias.split()
+        if c.label == "PERSON" and c.source == "ner" and not c.strong and len(words) >= 2:
+            head = " ".join(words[:-1])
+            k = c.surface.rfind(words[-1])
+            if head in people and k > 0 and gaz.is_country_name(words[-1]):
+                a, b = c.start, c.start + len(c.surface[:k].rstrip())
+                place = gaz.place(words[-1])
+                assert place is not None
+                out.append(_Cand(a, b, c.surface[: b - a], head, "PERSON", head, "PERSON"))
+                out.append(
+                    _Cand(
+                        c.start + k,
+                        c.end,
+                        words[-1],
+                        words[-1],
+                        "GPE",
+                        place.name,
+                        "PLACE",
+                        source="gazetteer",
+                        strong=True,
+                    )
+                )
+                continue
+        out.append(c)
     return out
 
 
@@ -116,6 +157,7 @@ def _subsequence(small: str, big: str) -> bool:
 def _resolve(text: str, cands: list[_Cand]) -> list[_Cand]:
     """Group keys: acronyms -> long forms, short person names -> full names, short ORG names ->
     the longer name they end, case variants together."""
+    cands[:] = _unglued(cands)
     cands.sort(key=lambda c: (c.start, -c.end))
     # acronyms defined in the text
     defs = _acronym_definitions(text, cands)
@@ -164,6 +206,7 @@ def _resolve(text: str, cands: list[_Cand]) -> list[_Cand]:
                 c.name, c.type, c.key = thing, "MISC", group_key(thing, "MISC")
     _resolve_people(cands)
     _resolve_short_orgs(cands)
+    _resolve_cut_places(text, cands)
     _resolve_short_facilities(cands)
     _resolve_variants(cands)
     return cands
@@ -456,6 +499,38 @@ def _resolve_short_orgs(cands: list[_Cand]) -> None:
             c.name, c.key, c.type = target.name, target.key, "ORG"
 
 
+def _resolve_cut_places(text: str, cands: list[_Cand]) -> None:
+    """'Midwest' (a place the gazetteer knows) cut by the model from "Midwest Distributing's
+    markets" after "Midwest Distributing Co": a place whose next words in the text continue one
+    organisation of the article is that organisation."""
+    orgs = [
+        c
+        for c in cands
+        if c.type == "ORG"
+        and c.source == "ner"
+        and " " in c.name
+        and c.name.split()[-1].casefold() in LEGAL_SUFFIXES | CORPORATE_SUFFIXES
+    ]
+    if not orgs:
+        return
+    for c in cands:
+        if c.type != "PLACE" or c.source != "ner" or " " in c.alias:
+            continue
+        p = gaz.place(c.alias)
+        if p is not None and p.kind in ("country", "former-country", "continent"):
+            continue
+        after = text[c.end : c.end + 40].split()
+        if not after or not after[0][:1].isupper():
+            continue
+        nxt = after[0].split("'")[0].split("\u2019")[0]
+        fits = {
+            o.key: o for o in orgs if o.alias.split()[:2] == [c.alias, nxt] and o.start != c.start
+        }
+        if len(fits) == 1:
+            o = next(iter(fits.values()))
+            c.name, c.type, c.key = o.name, "ORG", o.key
+
+
 def _vote(cands: list[_Cand]) -> dict[str, tuple[str, str]]:
     """Per group key: (display name, type). Knowledge wins; else the majority of labels (ties:
     PERSON, ORG, PLACE, MISC); the display name is the most frequent spelling."""
@@ -562,7 +637,7 @@ def extract_entities(
     only)."""
     text = article.text
     if doc is None:
-        cands = _rules_candidates(text)
+        cands = _source_outlets(text, _party_tags(text, _rules_candidates(text)))
     else:
         if not _parsed_from(doc, text):
             raise ValueError(f"{article.id}: the doc was not parsed from article.text")
@@ -572,7 +647,9 @@ def extract_entities(
             cands = _ner_candidates(doc)
             cov = _covered(doc)
             cands += _gazetteer_candidates(doc, cov)
+            cands += _untagged_outlets(doc, cov)
             cands += _nominal_candidates(doc, cands)
+            cands = _source_outlets(text, _party_tags(text, cands))
             _agree(doc, cands)
             cands = _resolve(text, cands)
             for c in cands:
@@ -605,6 +682,89 @@ def _about_products(text: str) -> bool:
 _PRODUCT_CUE = re.compile(r"\b(" + "|".join(sorted(PRODUCT_CUES)) + r")s?\b")
 
 
+_FIRM_ENDS = CORPORATE_SUFFIXES | LEGAL_SUFFIXES | (COMPANY_TAILS - {"music", "media"})
+_LOWER_CAMEL = re.compile(r"[a-z]+[A-Z][\w-]*")
+_PREV_CAMEL = re.compile(r"(?<![\w-])([a-z]+[A-Z][\w-]*) ?[\"\u201c]?$")  # 'iTunes "App Store"'
+_COMPANY_MARK = re.compile(
+    r"\b([A-Za-z][\w-]*)(?:'s|\u2019s)?,? (?:" + "|".join(sorted(COMPANY_MARKS)) + r")\b",
+    re.IGNORECASE,
+)
+_COMPANY_KIND = re.compile(  # "a website I used to run called eHow", "the company eBay"
+    r"\b(?:website|site|company|firm|startup|start-up|retailer|publisher)\s+"
+    r"(?:[^.\n]{0,30}?\b(?:called|named)\s+)?([a-z]+[A-Z][\w-]*)"
+)
+_PRODUCT_NOUN = re.compile(r"\s+(" + "|".join(sorted(PRODUCT_NOUNS)) + r")\b")
+
+
+def _product_names(text: str, cands: list[_Cand], products: bool) -> None:
+    """Names of products the model took for organisations, people or places, made MISC: a
+    lowercase-initial camelCase name and names built on it ("iPod Touch", "iTunes Music Store"),
+    unless the text treats it as a company ("eBay Inc", "iGo said"); in an article about
+    software or devices, a company's product after its possessive ("RIM's BlackBerry",
+    "Microsoft's Windows Mobile") and a company of the article with a word that is no
+    organisation's ("Microsoft Longhorn", "Mozilla Firefox" beside "Mozilla"); a 'person'
+    modifying a product noun ("the MacBook Wi-Fi updates")."""
+    companies: set[str] | None = None
+    orgs1 = {c.key for c in cands if c.type == "ORG" and " " not in c.key}
+    org_ends = {c.end for c in cands if c.type == "ORG"}
+    for c in cands:
+        if c.type not in ("ORG", "PERSON", "PLACE") or c.strong or not c.alias:
+            continue
+        words = c.alias.split()
+        first = words[0].casefold()
+        product = False
+        prev = _PREV_CAMEL.search(text, max(0, c.start - 30), c.start)
+        if _LOWER_CAMEL.fullmatch(words[0]) or prev is not None:
+            if companies is None:
+                companies = {
+                    m.group(1).casefold()
+                    for pattern in (_COMPANY_MARK, _COMPANY_KIND)
+                    for m in pattern.finditer(text)
+                }
+            w = prev.group(1).casefold() if prev is not None else first
+            product = (
+                w not in companies
+                and w.rstrip("s") not in companies
+                and not any(w.casefold().strip(".,") in _FIRM_ENDS for w in words[1:])
+                and not (c.type == "PERSON" and len(words) > 2)  # "sGeorge A. Linden": a typo
+            )
+        elif not products or gaz.org(c.alias) is not None:
+            continue
+        elif (
+            c.label != "PERSON"
+            and c.start - 3 in org_ends
+            and text[c.start - 3 : c.start]
+            in (
+                "'s ",
+                "\u2019s ",
+            )
+        ):
+            product = not _org_words_in(words)  # "RIM's BlackBerry"
+        elif len(words) >= 2 and first in orgs1 and c.key != first:
+            rest = words[1:]
+            product = (
+                all(w[:1].isupper() for w in rest)
+                and not _org_words_in(words)
+                and gaz.place(" ".join(rest)) is None
+                and gaz.demonym(" ".join(rest)) is None
+            )  # "Microsoft Longhorn"
+        elif c.type == "PERSON" and c.dep in ("compound", "nmod", "conj"):
+            product = _PRODUCT_NOUN.match(text, c.end) is not None  # "MacBook Wi-Fi updates"
+        if product:
+            c.type, c.key = "MISC", group_key(c.name, "MISC")
+
+
+def _org_words_in(words: list[str]) -> bool:
+    return any(
+        w.casefold().strip(".,") in ORG_HEADS
+        or w.casefold().strip(".,") in CORPORATE_SUFFIXES
+        or w.casefold().strip(".,") in LEGAL_SUFFIXES
+        or w.casefold() in MASTHEAD_HEADS
+        or w.casefold() in COMPANY_TAILS
+        for w in words[1:]
+    )
+
+
 def _parsed_from(doc: Doc, text: str) -> bool:
     """Was the doc parsed from this text? Its length and a sample of its tokens agree (``doc.text
     == text`` joins every token: a millisecond an article)."""
@@ -625,6 +785,7 @@ def _finish(
     article: Article, passages: Sequence[Passage], cands: list[_Cand], products: bool = False
 ) -> tuple[list[Mention], list[Entity]]:
     cands = _dedupe(cands)
+    _product_names(article.text, cands, products)
     decided = _vote(cands)
     groups: dict[str, list[_Cand]] = defaultdict(list)
     for c in cands:

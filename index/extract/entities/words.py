@@ -336,3 +336,116 @@ PRODUCT_CUES = frozenset(
     """software browser app application version device interface widget smartphone
     upgrade""".split()
 )
+
+# -- newspapers, streets and facilities, products, senators' tags (issue 12) -------------------
+
+# Last words of newspapers' and magazines' names ("Edmonton Sun", "Toronto Star", "The Globe and
+# Mail"): a name ending with one is an organisation, whatever the model said. "Post" and
+# "Courier" are surnames too: they make only a span not tagged PERSON an organisation.
+MASTHEAD_HEADS = frozenset(
+    """
+    times post journal herald tribune gazette star sun globe mail chronicle telegraph observer
+    guardian inquirer examiner courier dispatch bulletin mirror enquirer courant sentinel ledger
+    advertiser
+    """.split()
+)
+MASTHEAD_SURNAMES = frozenset({"post", "courier", "sun", "star"})
+# Words of a source cited: "a report in X", "wrote in X" (X an outlet).
+SOURCE_NOUNS = frozenset(
+    """
+    report article story column editorial interview op-ed piece review survey analysis
+    """.split()
+)
+# Last words of streets, squares, bridges and stations: a place, whatever the model said ("on
+# Castlefrank Road", "McMurdo Station"); "station" not after a broadcaster's word ("Radio
+# Station"); "hill" not for a span tagged PERSON ("Anita Hill"); "hospital" only where it is a
+# location ("at Bethesda Naval Hospital").
+STREET_HEADS = frozenset(
+    """
+    road street avenue boulevard lane highway motorway freeway expressway square bridge
+    station airport hill
+    """.split()
+)
+BROADCAST_WORDS = frozenset("radio television tv broadcasting news".split())
+LOCATION_PREPS = frozenset("at in near outside into from to inside".split())
+# Nouns of what a product is for or made of: a lowercase-initial camelCase name ("iPod",
+# "iTunes") or a company's product ("Google Analytics") modifying one is a product.
+PRODUCT_NOUNS = frozenset(
+    """
+    device devices software version versions update updates app apps application applications
+    edition editions handset handsets phone phones player players platform feature features
+    browser browsers program programs programme model models store
+    """.split()
+)
+# What only a company does or has after its name: "eBay Inc", "iGo said", "eBay spokesman".
+COMPANY_MARKS = frozenset(
+    """
+    inc inc. corp corp. co co. ltd ltd. llc plc spokesman spokeswoman spokesperson ceo chief
+    executive chairman president founder said says shares stock
+    """.split()
+)
+# Tails of a company's name that are no product ("Sony Music", "Google Research").
+COMPANY_TAILS = frozenset(
+    """music pictures records films publishing media labs research investments securities
+    capital partners ventures""".split()
+)
+# US states in senators' party-and-state tags ("(R-Kan.)", "Sen. Bob Dole, R-Kan.,"): AP style
+# abbreviations and postal codes, a place only inside such a tag.
+STATE_ABBREVIATIONS = {
+    **{
+        a: s
+        for s, ab in (
+            ("Alabama", "Ala. AL"),
+            ("Alaska", "AK"),
+            ("Arizona", "Ariz. AZ"),
+            ("Arkansas", "Ark. AR"),
+            ("California", "Calif. Cal. CA"),
+            ("Colorado", "Colo. CO"),
+            ("Connecticut", "Conn. CT"),
+            ("Delaware", "Del. DE"),
+            ("Florida", "Fla. FL"),
+            ("Georgia", "Ga. GA"),
+            ("Hawaii", "HI"),
+            ("Idaho", "ID"),
+            ("Illinois", "Ill. IL"),
+            ("Indiana", "Ind. IN"),
+            ("Iowa", "IA"),
+            ("Kansas", "Kan. Kans. KS"),
+            ("Kentucky", "Ky. KY"),
+            ("Louisiana", "La. LA"),
+            ("Maine", "ME"),
+            ("Maryland", "Md. MD"),
+            ("Massachusetts", "Mass. MA"),
+            ("Michigan", "Mich. MI"),
+            ("Minnesota", "Minn. MN"),
+            ("Mississippi", "Miss. MS"),
+            ("Missouri", "Mo. MO"),
+            ("Montana", "Mont. MT"),
+            ("Nebraska", "Neb. Nebr. NE"),
+            ("Nevada", "Nev. NV"),
+            ("New Hampshire", "N.H. NH"),
+            ("New Jersey", "N.J. NJ"),
+            ("New Mexico", "N.M. NM"),
+            ("New York", "N.Y. NY"),
+            ("North Carolina", "N.C. NC"),
+            ("North Dakota", "N.D. ND"),
+            ("Ohio", "OH"),
+            ("Oklahoma", "Okla. OK"),
+            ("Oregon", "Ore. Oreg. OR"),
+            ("Pennsylvania", "Pa. Penn. PA"),
+            ("Rhode Island", "R.I. RI"),
+            ("South Carolina", "S.C. SC"),
+            ("South Dakota", "S.D. SD"),
+            ("Tennessee", "Tenn. TN"),
+            ("Texas", "Tex. TX"),
+            ("Utah", "UT"),
+            ("Vermont", "Vt. VT"),
+            ("Virginia", "Va. VA"),
+            ("Washington", "Wash. WA"),
+            ("West Virginia", "W.Va. W.V. WV"),
+            ("Wisconsin", "Wis. Wisc. WI"),
+            ("Wyoming", "Wyo. WY"),
+        )
+        for a in ab.split()
+    },
+}
