@@ -483,3 +483,87 @@ def test_a_passive_statement_keeps_its_auxiliary(nlp: Any) -> None:
 def test_a_place_is_no_actor_of_a_relative_clause(nlp: Any) -> None:
     facts = parse(nlp, "The bank sold a note, which would fall due in London next year.")
     assert not any(f.who == ("London",) for f in facts), [(f.who, f.statement) for f in facts]
+
+
+def test_with_a_named_speaker_saying_is_a_report_of_that_speaker(nlp: Any) -> None:
+    """ "…, with X saying …" (and "with analysts saying") is X's statement, not a party of the
+    main clause."""
+    facts = parse(
+        nlp,
+        "Shares of Norvex Mining dropped on Tuesday, with Norvex spokeswoman Clara Dunmore saying "
+        "the sale had been planned for months.\n\n"
+        "The peso weakened again, with analysts saying the central bank would act soon.",
+    )
+    dunmore = [f for f in facts if f.kind == "REPORT" and "Clara Dunmore" in f.who]
+    assert dunmore and "planned for months" in dunmore[0].statement, facts
+    assert dunmore[0].statement.startswith("Clara Dunmore said")
+    assert any(f.kind == "REPORT" and f.who[:1] == ("analysts",) for f in facts), facts
+
+
+def test_what_a_speaker_described_as_is_his_report(nlp: Any) -> None:
+    facts = parse(
+        nlp,
+        "The service will cost users $3 a month, what Martin Olsberg described as "
+        "\u201ca fair price\u201d.\n\nSenator Ruth Calloway called the proposal \u201creckless\u201d.",
+    )
+    olsberg = [f for f in facts if f.kind in ("REPORT", "QUOTE") and "Martin Olsberg" in f.who]
+    assert olsberg and "a fair price" in olsberg[0].statement, facts
+    assert any(f.kind == "REPORT" and "Ruth Calloway" in f.who for f in facts), facts
+
+
+def test_a_question_or_request_put_to_someone_is_a_report(nlp: Any) -> None:
+    """A named speaker asking someone how, whether or to do something reports it; a bare "X told
+    reporters" carrying a quotation gives only the quotation."""
+    facts = parse(
+        nlp,
+        "Transport Minister Helen Vardy has asked railway officials how the signals failed on "
+        "the bridge.\n\nThe mayor of Lindell asked residents not to drive on Sunday.\n\n"
+        'Helen Vardy told reporters: "We will find out what happened on that bridge."',
+    )
+    vardy = [f for f in facts if f.kind == "REPORT" and "Helen Vardy" in f.who]
+    assert vardy and "how the signals failed" in vardy[0].statement, facts
+    mayor = [f for f in facts if f.kind == "REPORT" and "residents" in f.statement]
+    assert mayor and not mayor[0].negated, facts  # asked not to drive: the asking is asserted
+    told = [f for f in facts if "told reporters" in f.evidence.text]
+    assert [f.kind for f in told] == ["QUOTE"], told
+
+
+def test_a_passive_with_a_named_agent_under_a_modal_is_the_agents_event(nlp: Any) -> None:
+    facts = parse(nlp, "Every new drug will have to be approved by Valtrex Labs before sale.")
+    ev = [f for f in facts if "Valtrex Labs" in f.who]
+    assert ev and ev[0].kind == "EVENT" and ev[0].future, facts
+    assert ev[0].statement.startswith("Every new drug will have to be approved by Valtrex Labs")
+
+
+def test_an_aide_to_a_named_person_speaks_for_that_person(nlp: Any) -> None:
+    facts = parse(
+        nlp,
+        "An aide to Sen. Walter Brennick said the senator would vote against the bill.\n\n"
+        "Aides to Governor Lena Marsh and Mayor Paul Odell said both opposed the tax.",
+    )
+    brennick = [f for f in facts if f.kind == "REPORT" and f.who[:1] == ("Walter Brennick",)]
+    assert brennick, [(f.who, f.statement) for f in facts]
+    assert brennick[0].statement.startswith("aide to Sen. Walter Brennick said")
+    assert any("aide to" in a for a in brennick[0].attributed_to)
+    both = [f for f in facts if "Lena Marsh" in f.who and "Paul Odell" in f.who]
+    assert both, [(f.who, f.statement) for f in facts]
+
+
+def test_a_subject_hung_on_the_aside_after_it_is_the_main_verbs(nlp: Any) -> None:
+    """ "X, angry over what it says are moves …, views …": the parse hangs X on the aside's
+    clause; the main verb's subject is still X."""
+    facts = parse(
+        nlp,
+        "Norway, angry over what it says are moves to limit Statoil's role in the field, views "
+        "the dispute as a test case.",
+    )
+    assert any(f.who[:1] == ("Norway",) and "test case" in f.statement for f in facts), [
+        (f.who, f.statement) for f in facts
+    ]
+    facts = parse(
+        nlp,
+        "Aides to Republican Sens. Harold Ames (Ky.) and Doris Klein (Ore.), whose seats on the "
+        "panel were said to be at risk, said their bosses would not step down.",
+    )
+    said = [f for f in facts if f.kind == "REPORT" and "step down" in f.statement]
+    assert said and {"Harold Ames", "Doris Klein"} <= set(said[0].who), facts

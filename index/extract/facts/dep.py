@@ -35,7 +35,13 @@ from newsdesk.index.extract.facts.common import (
     clip,
     names,
 )
-from newsdesk.index.extract.facts.parsed import CLAUSE_DEPS, STATE_NOUNS, SUBJECT_DEPS, Parsed
+from newsdesk.index.extract.facts.parsed import (
+    CLAUSE_DEPS,
+    STATE_NOUNS,
+    SUBJECT_DEPS,
+    Parsed,
+    is_aide,
+)
 from newsdesk.index.extract.facts.quotes import QuoteFacts
 from newsdesk.index.extract.facts.refs import PEOPLE_NOUNS, SOURCE, Actor, dedupe
 
@@ -57,6 +63,35 @@ INSTITUTIONS = frozenset(
     """government parliament congress senate cabinet police army military navy court
     legislature assembly""".split()
 )
+# Speech verbs that report a request or a question put to someone ("asked officials how …",
+# "told staff to leave").
+REQUESTS = frozenset({"ask", "tell"})
+WH_WORDS = frozenset("how why what whether if when where who which".split())
+# The past tense a statement gives a participle of speech ("…, with X saying …": X said).
+PAST = {
+    "say": "said",
+    "tell": "told",
+    "add": "added",
+    "announce": "announced",
+    "warn": "warned",
+    "note": "noted",
+    "claim": "claimed",
+    "report": "reported",
+    "state": "stated",
+    "insist": "insisted",
+    "argue": "argued",
+    "predict": "predicted",
+    "estimate": "estimated",
+    "confirm": "confirmed",
+    "deny": "denied",
+    "explain": "explained",
+    "suggest": "suggested",
+    "write": "wrote",
+}
+# Source phrases that say nothing of who speaks ("others would see it as …").
+VAGUE = frozenset("other others some many most few several both all any".split())
+# Verbs whose passive complement with a named agent says what that agent will or must do.
+PASSIVE_FRAMES = frozenset("have need be go expect set due require schedule plan".split())
 ADVICE = frozenset("suggest recommend propose advise".split())
 INTENT_REPORTS = frozenset("deny promise pledge vow threaten refuse claim".split())
 
@@ -139,6 +174,12 @@ class DepFacts(Parsed):
             d = self.cue_report(v, sent, subj, cue, negated, owner, sources)
             if d is not None:
                 return d
+        if self.characterizes(v) is not None:
+            d = self.characterized(v, sent, subj, negated, sources)
+            if d is not None:
+                return d
+        if lemma in REQUESTS and self.asks(v):
+            return self.request(v, sent, subj, negated, sources)
         if lemma in SPEECH_VERBS and lemma in BARE_SPEECH:
             return None
         own_subject = any(c.dep_ in SUBJECT_DEPS for c in v.children)
@@ -213,8 +254,13 @@ class DepFacts(Parsed):
     def content(self, v: Any) -> Any:
         """What a report verb reports: its clausal complement, else its object ("said in a
         statement that …" included)."""
+        aside = (
+            self.aside_subject(v) if not any(c.dep_ in SUBJECT_DEPS for c in v.children) else None
+        )
         for c in v.children:
             if c.dep_ in ("ccomp", "parataxis") and not self.quoted[c.i]:
+                if aside is not None and c.i == aside[1].i:
+                    continue  # the aside after the subject, not what is said
                 return c
         for c in v.children:
             if c.dep_ != "prep":
@@ -344,6 +390,12 @@ class DepFacts(Parsed):
         said_by = sources + speakers if sources else speakers
         verb = self.verb_phrase(v)
         head = names(said_by) if said_by else self.subject_text(subj)
+        if v.tag_ == "VBG" and v.lemma_ in PAST and v.dep_ in ("advcl", "pcomp", "acl"):
+            verb = PAST[v.lemma_]  # "…, with X saying …", "…, adding that …": X said, added
+        aide = self.aide_of(subj, speakers)
+        if aide:  # "an aide to Sen. X said": X's position, in the aide's words
+            head = aide
+            affiliation = [*affiliation, (aide, SOURCE)]
         if content is not None:
             statement = f"{head} {verb} {obj}"
         else:
@@ -374,6 +426,9 @@ class DepFacts(Parsed):
         attributed: bool = False,
     ) -> Draft | None:
         lemma = v.lemma_.casefold()
+        passive = self.passive_under(v)  # "will have to be approved by Apple"
+        if passive is not None:
+            lemma = passive.lemma_.casefold()
         if lemma in STOP_PREDICATES or not lemma.isalpha():
             return None
         subj_actors = list(who)
@@ -404,7 +459,7 @@ class DepFacts(Parsed):
                 others.append((m.name, m.type))
                 if _targeted(t, v):
                     targets.append((m.name, m.type))
-        for c in v.children:
+        for c in v.children if passive is None else passive.children:
             if c.dep_ == "agent":
                 agents += [a for p in c.children if p.dep_ == "pobj" for a in self.actors(p)]
         confidence = 0.65 if lemma in EVENT_VERBS else 0.5
@@ -467,6 +522,132 @@ class DepFacts(Parsed):
             negated=negated,
             where=dedupe_str(where),
         )
+
+    def passive_under(self, v: Any) -> Any:
+        """ "All applications will have to be approved by Apple", "the deal is expected to be
+        signed by X": a passive with a named agent under a verb of obligation, plan or
+        expectation is what the clause says happens (the agent acts). Else None."""
+        if v.lemma_.casefold() not in PASSIVE_FRAMES:
+            return None
+        for c in v.children:
+            if (
+                c.dep_ == "xcomp"
+                and c.pos_ == "VERB"
+                and c.tag_ == "VBN"
+                and not self.quoted[c.i]
+                and any(x.dep_ == "auxpass" for x in c.children)
+                and any(
+                    x.dep_ == "agent"
+                    and any(p.dep_ == "pobj" and self.named_agent(p) for p in x.children)
+                    for x in c.children
+                )
+            ):
+                return c
+        return None
+
+    def asks(self, v: Any) -> bool:
+        """ "X asked officials how …", "X asked whether …", "X asked/told Y to …": what is
+        asked or told is no quotation (a bare "X told reporters" only carries one)."""
+        kids = list(v.children)
+        if any(c.dep_ == "auxpass" for c in kids):
+            return False  # "X was asked to …": X is asked
+        if any(c.dep_ == "xcomp" and c.i > v.i and not self.quoted[c.i] for c in kids):
+            return True
+        if v.lemma_.casefold() != "ask":
+            return False
+        objs = [c for c in kids if c.dep_ in ("dobj", "dative") and c.i > v.i]
+        after = v.i + 1
+        if objs:  # after the object's own words (a question misparsed as its relative clause)
+            o = objs[0]
+            after = 1 + max(
+                [o.i]
+                + [
+                    c.right_edge.i
+                    for c in o.children
+                    if c.i > o.i and c.dep_ not in ("relcl", "acl")
+                ]
+            )
+        while after < v.sent.end and self.doc[after].dep_ in ("prt", "punct"):
+            after += 1
+        if after >= v.sent.end or self.quoted[after]:
+            return False
+        return self.doc[after].lower_ in WH_WORDS and self.doc[after].tag_ != "WDT"
+
+    def request(
+        self, v: Any, sent: Any, subj: Any, negated: bool, sources: list[Actor]
+    ) -> Draft | None:
+        """A REPORT of what a speaker asked or told someone (the question or request is the
+        speaker's, not a fact of its own)."""
+        if subj is None or self.quoted[subj.i]:
+            return None
+        speakers = self.speaker_of(v, subj)
+        if not speakers:
+            return None
+        for c in v.children:
+            if c.dep_ in ("ccomp", "xcomp") and not self.quoted[c.i]:
+                self.consumed.add(c.i)
+                self.consumed.update(x.i for x in c.conjuncts)
+        obj = self.text_of(v)
+        said_by = names(sources + speakers)
+        return Draft(
+            kind="REPORT",
+            who=dedupe(sources + speakers),
+            predicate=v.lemma_.casefold(),
+            object=obj,
+            statement=clip(f"{said_by} {self.verb_phrase(v)} {obj}"),
+            start=sent.start_char,
+            end=sent.end_char,
+            method="dep-parse",
+            confidence=0.6,
+            negated=negated,
+            attributed_to=[a[0] for a in dedupe(speakers + sources + self.outlets(v))],
+            where=[],
+        )
+
+    def characterized(
+        self, v: Any, sent: Any, subj: Any, negated: bool, sources: list[Actor]
+    ) -> Draft | None:
+        """ "X described the ruling as a victory", "what X called “reckless”": a REPORT of the
+        speaker's words about a thing (a named speaker or a source that may speak)."""
+        if subj is None or self.quoted[subj.i]:
+            return None
+        speakers = [
+            a for a in self.speaker_of(v, subj) if a[1] != SOURCE or a[0].casefold() not in VAGUE
+        ]  # not "others would see it as …"
+        if not speakers:
+            return None
+        who = dedupe(sources + speakers)
+        obj = self.text_of(v)
+        if any(c.dep_ == "dobj" and c.tag_ in ("WP", "WDT") for c in v.children):
+            obj = "it " + obj  # "what X described as …": X described it as …
+        said_by = names(sources + speakers)
+        return Draft(
+            kind="REPORT",
+            who=who,
+            predicate=v.lemma_.casefold(),
+            object=obj,
+            statement=clip(f"{said_by} {self.verb_phrase(v)} {obj}"),
+            start=sent.start_char,
+            end=sent.end_char,
+            method="dep-parse",
+            confidence=0.6,
+            negated=negated,
+            attributed_to=[a[0] for a in dedupe(speakers + sources)],
+            where=[],
+        )
+
+    def aide_of(self, subj: Any, speakers: list[Actor]) -> str:
+        """The phrase of an aide speaking for the person named ("an aide to Sen. X"), when the
+        speakers are that person; else ""."""
+        if (
+            subj is None
+            or not is_aide(subj)
+            or not speakers
+            or not all(a[1] == "PERSON" for a in speakers)
+            or not any(c.dep_ == "prep" and c.lower_ == "to" for c in subj.children)
+        ):
+            return ""
+        return self.source_phrase(subj)
 
     def someone(self, subj: Any, v: Any) -> bool:
         """The active subject is a person or people the text does not name: a pronoun, "who",

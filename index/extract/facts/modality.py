@@ -57,6 +57,8 @@ QUESTION_VERBS = (
 ).split()
 COND_WORDS = ("provided", "providing")  # "provided (that) the government approves"
 FUTURE_MODALS = ("will", "shall", "'ll", "wo", "would", "'d")
+# Verbs whose complement is what someone is asked or told to do, not what the fact asserts.
+REQUEST_FRAMES = frozenset("ask tell urge order instruct advise".split())
 HEDGE_MODALS = ("may", "might", "could", "should")
 HEDGE_ADVERBS = (
     "nearly almost reportedly allegedly apparently possibly probably perhaps maybe "
@@ -281,10 +283,11 @@ def _provided_end(cue: Any, target: Any) -> int:
 
 
 def _down(t: Any) -> list[Any]:
-    """t and the chain of its xcomp complements ("refused → sign", "expected → raise")."""
+    """t and the chain of its xcomp complements ("refused → sign", "expected → raise"), not
+    past a request ("asked them not to leave" asks; it is not negated)."""
     out = [t]
     seen = {t.i}
-    while True:
+    while out[-1].lemma_.casefold() not in REQUEST_FRAMES:
         nxt = next(
             (c for c in out[-1].children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None
         )
@@ -292,6 +295,7 @@ def _down(t: Any) -> list[Any]:
             return out
         seen.add(nxt.i)
         out.append(nxt)
+    return out
 
 
 def _up(t: Any) -> list[Any]:

@@ -39,6 +39,7 @@ from newsdesk.index.extract.facts.common import (
 )
 from newsdesk.index.extract.facts.refs import (
     ORG_NOUNS,
+    PEOPLE_NOUNS,
     RELATIVE_PRONOUNS,
     SOURCE,
     Actor,
@@ -76,7 +77,16 @@ OWN_VOICE = frozenset(
     "trader dealer broker analyst economist strategist investor customer client employee worker"
     " member observer critic".split()
 )
+# Verbs by which a speaker characterises a thing ("described it as", "called it reckless").
+CHARACTERIZE = frozenset(
+    "describe call dub label term brand characterize characterise see view regard".split()
+)
+# Of those, the ones whose complement is "as …" only ("sees the dispute as a test case").
+AS_ONLY = frozenset("describe see view regard".split())
 DATA_NOUNS = frozenset("figure data statistic estimate number result finding record".split())
+# People who speak for the person they serve: "an aide to Sen. X said" is X's position (as a
+# spokesman's is his organisation's).
+AIDE_NOUNS = frozenset("aide adviser advisor spokesman spokeswoman spokesperson staffer".split())
 _QUOTE_MARKS = '"\u201c'
 # "PENCE: …", "Schumer: Republicans are …": a line opening with a name and a colon.
 _COLON_LINE = re.compile(
@@ -506,15 +516,18 @@ class Parsed:
         institutions or documents ("investigators believe", "the union threatened", "the report
         found"), not "a pause suggests"."""
         lemma = subj.lemma_.casefold()
-        if subj.head.i != verb.i:
+        if subj.head.i != verb.i and not (verb.dep_ == "acl" and verb.head.i == subj.i):
             # "the report was critical of …, saying …": a subject inherited by a participle
             # speaks only if people, an institution or a document
             return (
                 verb.dep_ == "advcl"
                 and verb.tag_ == "VBG"
                 and verb.head.i == subj.head.i
-                and (subj.tag_ in ("NNS", "NNPS") or lemma in STATEMENT_NOUNS or lemma in ORG_NOUNS)
-            )
+                and (
+                    subj.tag_ in ("NNS", "NNPS")
+                    or lemma in STATEMENT_NOUNS | ORG_NOUNS | PEOPLE_NOUNS
+                )
+            )  # "the senior banker was opposed, saying …" too
         if verb.lemma_.casefold() in SPEECH_VERBS:
             return True
         return subj.tag_ in ("NNS", "NNPS") or lemma in STATEMENT_NOUNS or lemma in ORG_NOUNS
@@ -560,6 +573,16 @@ class Parsed:
         m = self.refs.mention_at_token(h)
         if m is not None and m.type == "PERSON":
             return [(m.name, m.type)]
+        if m is None and h.pos_ == "PROPN" and is_aide(h):
+            # "Aides to Sen. X" tagged a proper noun at a sentence's start
+            got = dedupe(
+                a
+                for c in h.children
+                if c.dep_ == "prep" and c.lower_ == "to"
+                for a in self.people_in_phrase(c)
+            )
+            if got:
+                return got
         if h.pos_ == "PROPN" or (h.text[:1].isupper() and h.pos_ != "PRON"):
             chain = self.chain(h.left_edge.i, h.right_edge.i)
             if chain and chain[-1].i >= h.i:
@@ -628,8 +651,10 @@ class Parsed:
 
     def issuer(self, h: Any) -> list[Actor]:
         """Who a common noun's words come from: "a statement by / from X", "an email from X",
-        "a spokesperson for X" (an organisation), "X's statement"."""
+        "a spokesperson for X" (an organisation), "X's statement", "an aide to Sen. X" (a
+        person)."""
         out: list[Actor] = []
+        aide = is_aide(h)
         for c in h.children:
             if c.dep_ == "poss" and h.lemma_.casefold() in STATEMENT_NOUNS:  # "Cornyn's statement"
                 out += [a for a in self.actors(c) if a[1] in ("PERSON", "ORG")]
@@ -647,6 +672,23 @@ class Parsed:
                     for a in self.actors(p):
                         if a[1] == "ORG" or (a[1] == "PERSON" and c.lower_ != "for"):
                             out.append(a)
+            if aide and c.dep_ == "prep" and c.lower_ == "to":
+                out += self.people_in_phrase(c)
+        return dedupe(out)
+
+    def people_in_phrase(self, top: Any) -> list[Actor]:
+        """The people a phrase names outside its clauses ("to Sens. Mitch McConnell (Ky.) and
+        Pete Wilson", however the parse hangs the names; not "the panel that X chairs")."""
+        out: list[Actor] = []
+        for t in top.subtree:
+            m = self.refs.mention_at_token(t)
+            if m is None or m.type != "PERSON":
+                continue
+            x = t
+            while x.i != top.i and x.dep_ not in ("relcl", "acl", "advcl", "ccomp"):
+                x = x.head
+            if x.i == top.i:
+                out.append((m.name, m.type))
         return dedupe(out)
 
     def chain(self, start: int, limit: int) -> list[Any]:
@@ -722,7 +764,9 @@ class Parsed:
         """A source that is no entity, as the text names it: "officials", "two people familiar
         with the matter", "the study's authors" (its relative clauses and asides left out)."""
         keep = {h.i}
-        stack = [c for c in h.children if c.dep_ not in PHRASE_DROP]
+        stack = [
+            c for c in h.children if c.dep_ not in PHRASE_DROP and self.with_subject(c) is None
+        ]
         while stack:  # below the head, a list stays whole ("officials from Japan and Germany")
             c = stack.pop()
             keep.add(c.i)
@@ -1039,11 +1083,42 @@ class Parsed:
             return before[-1]
         if depth < 4 and v.dep_ in ("conj", "xcomp") and v.head.pos_ in ("VERB", "AUX"):
             return self.subject(v.head, depth + 1)
+        if v.dep_ == "acl" and self.with_subject(v) is not None:
+            return v.head  # "…, with analysts saying …"
         if depth < 4 and v.dep_ == "advcl" and v.tag_ == "VBG" and v.head.pos_ in ("VERB", "AUX"):
             # "he said, adding that ...", "the report was critical of it, saying ..."
             return self.subject(v.head, depth + 1)
         if v.dep_ == "ROOT" and v.tag_ in ("VBD", "VBZ", "VBP") and v.i > v.sent.start:
-            return self.stranded(v)
+            got = self.stranded(v)
+            if got is not None:
+                return got
+        aside = self.aside_subject(v)
+        return aside[0] if aside is not None else None
+
+    def aside_subject(self, v: Any) -> tuple[Any, Any] | None:
+        """ "Britain, angry over what it feels are moves …, views the issue as a test case",
+        "Aides to Sen. X, whose spots were rumored to be in jeopardy, said …": a verb parsed
+        without a subject, whose subject opening the sentence was hung on a clause of the aside
+        set off by commas after it (parsed as a complement before the verb). Returns (subject,
+        that clause), else None."""
+        for c in v.children:
+            if c.dep_ != "ccomp" or c.i > v.i or v.i - 1 <= c.i or self.doc[v.i - 1].text != ",":
+                continue
+            subs = [x for x in c.children if x.dep_ in SUBJECT_DEPS and x.i < c.i]
+            if not subs:
+                continue
+            s = min(subs, key=lambda x: x.i)
+            if any(not (t.is_space or t.is_punct) for t in self.doc[v.sent.start : s.left_edge.i]):
+                continue
+            comma = next((t for t in self.doc[s.i + 1 : c.i] if t.text == ","), None)
+            if (
+                comma is None
+                or not s.is_ancestor(comma)
+                or any(t.pos_ in ("VERB", "AUX") for t in self.doc[s.i : comma.i])
+                or self.quoted[s.i]
+            ):
+                continue
+            return s, c
         return None
 
     def stranded(self, v: Any) -> Any:
@@ -1090,12 +1165,59 @@ class Parsed:
         for t in sent:
             if self.quoted[t.i] or t.pos_ != "VERB":
                 continue
-            if t.dep_ not in CLAUSE_DEPS and not self.done_by(t):
+            if t.dep_ not in CLAUSE_DEPS and not self.done_by(t) and not self.absolute(t):
                 continue
             if t.dep_ == "conj" and t.head.pos_ not in ("VERB", "AUX"):
                 continue
             out.append(t)
         return out
+
+    def absolute(self, t: Any) -> bool:
+        """ "…, with Airbus spokesman X saying the move was unprecedented": a participle of a
+        report verb with a subject of its own after "with" is a clause of its own."""
+        if (
+            t.dep_ == "pcomp"
+            and self.characterizes(t)
+            and any(c.dep_ == "nsubj" for c in t.children)
+        ):
+            return True  # "…, for what Steve Jobs described as “a nominal charge”"
+        if t.tag_ != "VBG" or not self.reports(t):
+            return False
+        if t.dep_ == "pcomp":  # "with X saying …"
+            return t.head.lower_ == "with" and any(c.dep_ == "nsubj" for c in t.children)
+        return self.with_subject(t) is not None  # "with analysts saying …" (X hung on "with")
+
+    def characterizes(self, v: Any) -> Any:
+        """ "X described it as …", "what X called “…”", "X dubbed the conflict …": the
+        complement that says what the subject called a thing ("as" or a predicate after the
+        object), else None ("called a meeting", "described the scene" are not)."""
+        lemma = v.lemma_.casefold()
+        if lemma not in CHARACTERIZE or any(c.dep_ == "auxpass" for c in v.children):
+            return None
+        for c in v.children:
+            if self.quoted[c.i]:
+                continue
+            if c.dep_ == "oprd" and lemma not in AS_ONLY:
+                return c
+            if c.dep_ == "prep" and c.lower_ == "as" and lemma != "call":
+                if any(p.dep_ == "pobj" for p in c.children):
+                    return c
+        return None
+
+    def with_subject(self, t: Any) -> Any:
+        """The noun a participle hangs from in "…, with analysts saying …" (the noun the object
+        of a verb's "with"), else None."""
+        n = t.head
+        if (
+            t.dep_ == "acl"
+            and t.tag_ == "VBG"
+            and n.dep_ == "pobj"
+            and n.head.lower_ == "with"
+            and n.head.dep_ == "prep"
+            and n.head.head.pos_ in ("VERB", "AUX")
+        ):
+            return n
+        return None
 
     def owners(self, sent: Any, clauses: list[Any]) -> dict[int, Any]:
         """token index → the clause verb it belongs to (its nearest clause ancestor)."""
@@ -1259,6 +1381,12 @@ class Parsed:
         ):
             return True
         return v.dep_ == "xcomp" and v.head.lemma_ in ("go", "plan", "schedule", "due")
+
+
+def is_aide(h: Any) -> bool:
+    """An aide's noun ("aide", "Aides" however tagged)."""
+    low = h.lower_
+    return low in AIDE_NOUNS or (low.endswith("s") and low[:-1] in AIDE_NOUNS)
 
 
 _MATCHERS: list[tuple[Any, Any]] = []  # (vocab, Matcher): one per loaded pipeline
