@@ -35,6 +35,7 @@ from newsdesk.index.extract.facts.common import (
     clip,
     names,
 )
+from newsdesk.index.extract.facts.modality import NEG_PASS_THROUGH, QUESTION_VERBS, infinitive
 from newsdesk.index.extract.facts.parsed import (
     CLAUSE_DEPS,
     STATE_NOUNS,
@@ -150,13 +151,20 @@ class DepFacts(Parsed):
             d = self.fallback(sent, dates)
             if d is not None:
                 drafts[-2] = d
-        yield from drafts.values()
+        kept: dict[str, Draft] = {}  # one fact per statement, with the actors of both
+        for d in drafts.values():
+            first = kept.setdefault(d.statement.casefold(), d)
+            if first is not d:
+                first.who = dedupe(first.who + d.who)
+        yield from kept.values()
         yield from self.values(sent, owner, drafts, dates)
 
     def clause(
         self, v: Any, sent: Any, owner: dict[int, Any], sources: list[Actor]
     ) -> Draft | None:
         lemma = v.lemma_.casefold()
+        if _asks(v):
+            return None  # "asked whether the U.S. was proposing …": a question, no fact
         subj = self.subject(v)
         who = self.actors(subj) if subj is not None else []
         negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in v.children)
@@ -503,6 +511,28 @@ class DepFacts(Parsed):
         if not subj_actors and subj is not None and subj.lower_ in ("who", "that", "which") and who:
             head = names(who[:1])  # "the minister, who met X" → "the minister met X"
         obj = self.text_of(v)
+        gov = v.head
+        if (
+            v.dep_ == "ccomp"
+            and gov.lemma_.casefold() in NEG_PASS_THROUGH
+            and any(c.dep_ == "neg" for c in gov.children)
+            and infinitive(v)
+        ):  # "… would not allow it to commit X": the statement keeps what denies it
+            gsubj = self.subject(gov)
+            head = self.subject_text(gsubj) if gsubj is not None else head
+            return Draft(
+                kind="EVENT",
+                who=who,
+                predicate=lemma,
+                object=obj,
+                statement=clip(f"{head} {self.verb_phrase(gov)} {self.text_of(gov)}"),
+                start=sent.start_char,
+                end=sent.end_char,
+                method="dep-parse",
+                confidence=confidence,
+                negated=True,
+                where=dedupe_str(where),
+            )
         if self.done_by(v):  # "the petition filed by A, B and C"
             noun = v.head
             first = min([noun.i] + [c.i for c in noun.children if c.i < noun.i])
@@ -827,6 +857,10 @@ class DepFacts(Parsed):
                 continue
             amounts = ", ".join(e.text for e in (strong or ents))
             obj = self.text_of(v)
+            if (v.lemma_.casefold() in SPEECH_VERBS or self.reports(v)) and _reported(
+                v, strong or ents
+            ):
+                continue  # "…, dealers said": the amounts are in what the REPORT holds
             head = self.named_subject(subj, who)
             yield Draft(
                 kind="VALUE",
@@ -840,6 +874,26 @@ class DepFacts(Parsed):
                 confidence=0.6 if who else 0.3,
                 dates=self.ordered_dates(v, dates, owner),
             )
+
+
+def _reported(v: Any, ents: list[Any]) -> bool:
+    """Do all the amounts lie in what speech verb v reports (a clausal complement the
+    REPORT holds: "its ceiling could be 2.95 marks, dealers said")?"""
+    parts = [c for c in v.children if c.dep_ in ("ccomp", "parataxis")]
+    return bool(parts) and all(
+        any(c.left_edge.i <= e.root.i <= c.right_edge.i for c in parts) for e in ents
+    )
+
+
+def _asks(v: Any) -> bool:
+    """Is clause v an indirect question: "whether …", or "if …" after a verb of asking or
+    knowing ("asked if Germany would send …")? It states nothing as true."""
+    for c in v.children:
+        if c.dep_ == "mark" and c.lower_ == "whether":
+            return True
+        if c.dep_ == "mark" and c.lower_ == "if" and v.head.lemma_.casefold() in QUESTION_VERBS:
+            return True
+    return False
 
 
 def _targeted(t: Any, v: Any) -> bool:

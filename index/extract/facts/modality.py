@@ -75,6 +75,12 @@ FUTURE_GOVERNORS = (
 ).split()
 FUTURE_PASSIVES = ("set", "schedule", "slate", "expect")  # "is set to hold"
 FUTURE_ADJECTIVES = ("due", "poised", "set", "about", "ready", "likely")
+# A clause of time in the present tense under a verb with will / would / shall speaks of the
+# future too ("would start work when Funaro returns")
+TIME_MARKS = ("when", "once", "after", "before", "until", "till", "as soon as")
+# A negated verb whose infinitive complement then does not happen ("would not allow it to
+# commit"); not the verbs whose negation asserts it ("did not hesitate to sell")
+NEG_PASS_THROUGH = frozenset("allow permit let enable mean want need plan intend".split())
 
 # After "not", words that make it no negation of the verb ("not only … but also", "not least")
 NOT_NEGATING = frozenset({"only", "just", "merely", "simply", "least"})
@@ -95,6 +101,7 @@ def cue_matcher(vocab: Any) -> Any:
     from spacy.matcher import Matcher
 
     words = {"no", "yet", "long", "going", *COND_MARKS, *COND_WORDS, *FUTURE_MODALS}
+    words |= set(TIME_MARKS)
     words |= {*HEDGE_MODALS, *HEDGE_ADVERBS, *HEDGE_ADJECTIVES, *FUTURE_ADJECTIVES}
     lemmas = {*NEG_GOVERNORS, *HEDGE_GOVERNORS, *HEDGE_PASSIVES, *ACCUSED}
     lemmas |= {*FUTURE_GOVERNORS, *FUTURE_PASSIVES}
@@ -145,6 +152,10 @@ class Cues:
         if dep == "neg":
             if t.i + 1 >= len(doc) or doc[t.i + 1].lower_ not in NOT_NEGATING:
                 self.add(h, "negated", t)  # not "not only … but also", "not least"
+                if h.lemma_.casefold() in NEG_PASS_THROUGH:
+                    for c in h.children:  # "would not allow it to commit": no commitment
+                        if c.dep_ == "ccomp" and infinitive(c):
+                            self.add(c, "negated", t)
         elif low == "no" and dep == "det":
             if h.lemma_ in _NO_DOUBT and any(
                 x.lower_ == "that" and x.dep_ == "mark" and x.i > h.i for x in h.sent
@@ -188,6 +199,18 @@ class Cues:
         ):
             for x in _xcomps(t):
                 self.add(x, "future", t)
+        # future: a present-tense clause of time under a verb with will / would / shall
+        if (
+            low in TIME_MARKS
+            and dep in ("advmod", "mark")
+            and h.dep_ == "advcl"
+            and h.tag_ in ("VBZ", "VBP")
+            and any(
+                c.tag_ == "MD" and c.lower_ in FUTURE_MODALS and c.lower_ not in ("'d",)
+                for c in h.head.children
+            )
+        ):
+            self.add(h, "future", t)
         # conditional
         if dep == "mark" and low in COND_MARKS and h.dep_ == "advcl":
             main = h.head
@@ -220,6 +243,11 @@ class Cues:
                     (x for x in verbs if x.dep_ in ("conj", "advcl", "ccomp", "pcomp")), None
                 )
                 self.condition(h, clause, t.i, end)
+
+
+def infinitive(v: Any) -> bool:
+    """A verb in the infinitive: "to commit", or bare after "let" ("let it commit")."""
+    return v.tag_ == "VB" or any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children)
 
 
 def _opens_clause(t: Any) -> bool:

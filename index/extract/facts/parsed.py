@@ -1276,6 +1276,8 @@ class Parsed:
             item = (s, e, self.future(o))
             if o.i == v.i:
                 own.append(item)
+            elif _classifier_year(self.doc.text[s:e], root):
+                continue  # "said 1986 profit fell", "for fiscal 1987": no time of v's
             elif v.is_ancestor(o):
                 if not self.describes_a_noun(o, v):
                     below.append(item)
@@ -1429,3 +1431,14 @@ def cues(doc: Any) -> dict[int, str]:
             elif lemma == "take" and c.dep_ == "dobj" and c.lower_ == "aim":
                 out[v.i] = "take aim"
     return out
+
+
+_YEAR = re.compile(r"(?:fiscal\s+)?(?:19|20)\d\d")
+
+
+def _classifier_year(text: str, root: Any) -> bool:
+    """A bare year that classifies a noun ("1986 profit", "fiscal 1987 budget", "the 1987
+    payments"), not a time adverbial: a clause's time only where it is the clause's own."""
+    return bool(_YEAR.fullmatch(text.strip())) and (
+        root.dep_ in ("compound", "nmod", "amod", "nummod") and root.head.pos_ in ("NOUN", "PROPN")
+    )

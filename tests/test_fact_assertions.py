@@ -1,0 +1,137 @@
+"""A fact states only what its text asserts: an indirect question gives none; what a negated
+"allow" / "want" does not let happen is negated; a present-tense clause of time under "will" /
+"would" is future; a VALUE shows its amount; a year that classifies a noun in what is reported
+("1986 profit") does not date the report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from newsdesk.index.model import Article, Fact
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    from newsdesk.index.extract import nlp as nlp_module
+
+    try:
+        return nlp_module.load()
+    except nlp_module.NlpUnavailable as e:  # pragma: no cover - the model is a dependency
+        pytest.skip(str(e))
+
+
+def facts_of(text: str, nlp: Any, date: str = "1987-04-08") -> list[Fact]:
+    from newsdesk.index.extract.entities import extract_entities
+    from newsdesk.index.extract.facts import extract_facts
+    from newsdesk.index.ingest.passages import split_passages
+
+    a = Article(id="t", title="", date=date, source="", license="", path="", text=text)
+    passages = split_passages(a)
+    mentions, _ = extract_entities(a, passages, nlp(text))
+    return extract_facts(a, passages, nlp(text), mentions)
+
+
+def about(facts: Sequence[Fact], word: str) -> list[Fact]:
+    return [f for f in facts if word.casefold() in f.statement.casefold()]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        (
+            "Asked whether Japan was preparing a new trade package, the minister said the "
+            "matter would be discussed at the summit in June.",
+            "preparing",
+        ),
+        ("Analysts wondered if General Motors would close the Detroit plant.", "close"),
+        ("Shell has not decided whether Exxon will buy the refinery.", "buy"),
+    ],
+)
+def test_an_indirect_question_states_nothing(nlp: Any, text: str, word: str) -> None:
+    facts = about(facts_of(text, nlp), word)
+    assert all(
+        not f.statement.casefold().startswith(("japan", "general motors", "exxon")) for f in facts
+    ), [f.statement for f in facts]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rules do not allow Boeing to sell the jets to Iran.",
+        "The new budget would not permit Chrysler to build the plant in Ohio.",
+    ],
+)
+def test_what_a_negated_allow_does_not_let_happen_is_negated(nlp: Any, text: str) -> None:
+    facts = [f for f in facts_of(text, nlp) if f.kind == "EVENT"]
+    for f in facts:  # none at all is no misstatement either
+        assert f.negated, f.statement
+        assert " not " in f" {f.statement} ", f.statement  # the statement keeps the denial
+
+
+def test_a_denied_permission_gives_a_negated_fact(nlp: Any) -> None:
+    facts = [
+        f
+        for f in facts_of("The rules do not allow Boeing to sell the jets to Iran.", nlp)
+        if "sell" in f.statement
+    ]
+    assert facts and all(f.negated and "not allow" in f.statement for f in facts)
+
+
+def test_a_negated_hesitate_still_asserts(nlp: Any) -> None:
+    facts = about(facts_of("Ford did not hesitate to cut prices in Europe.", nlp), "cut")
+    assert facts and all("hesitate" in f.statement for f in facts)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        (
+            "Officials said the commission would start work when Funaro returns from Paris.",
+            "returns",
+        ),
+        ("The merger will close once the Federal Trade Commission approves the deal.", "approves"),
+    ],
+)
+def test_a_time_clause_under_will_or_would_is_future(nlp: Any, text: str, word: str) -> None:
+    facts = about(facts_of(text, nlp), word)
+    assert facts
+    assert all(f.future or f.kind == "REPORT" for f in facts), [
+        (f.statement, f.qualifiers) for f in facts
+    ]
+
+
+def test_a_past_time_clause_stays_asserted(nlp: Any) -> None:
+    facts = facts_of("IBM shares fell sharply when the company reported lower profits.", nlp)
+    fell = [f for f in facts if "fell" in f.statement]
+    assert fell and not any(f.future for f in fell)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In this case, its ceiling could well be at or near 2.95 marks, dealers said.",
+        "The most likely range will be between 140 and 142 yen per dollar, Horner said.",
+    ],
+)
+def test_a_value_shows_its_amount(nlp: Any, text: str) -> None:
+    for f in facts_of(text, nlp):
+        if f.kind == "VALUE":
+            assert any(ch.isdigit() for ch in f.statement), f.statement
+            assert not f.statement.rstrip().endswith(": said"), f.statement
+
+
+def test_a_year_that_classifies_a_noun_does_not_date_a_report(nlp: Any) -> None:
+    facts = facts_of("Hahn said the scandal hurt 1986 profit at Volkswagen.", nlp)
+    report = [f for f in facts if f.kind == "REPORT"]
+    assert report and report[0].when is not None
+    assert report[0].when.start == "1987-04-08"  # the day it was said, not 1986
+
+
+def test_a_year_adverbial_still_dates_the_fact(nlp: Any) -> None:
+    facts = facts_of("The official said the plan was approved in 1986.", nlp)
+    report = [f for f in facts if f.kind == "REPORT"]
+    assert report and report[0].when is not None
+    assert report[0].when.start.startswith("1986")
