@@ -163,7 +163,7 @@ class DepFacts(Parsed):
         self, v: Any, sent: Any, owner: dict[int, Any], sources: list[Actor]
     ) -> Draft | None:
         lemma = v.lemma_.casefold()
-        if _asks(v):
+        if _is_question(v):
             return None  # "asked whether the U.S. was proposing …": a question, no fact
         subj = self.subject(v)
         who = self.actors(subj) if subj is not None else []
@@ -885,7 +885,7 @@ def _reported(v: Any, ents: list[Any]) -> bool:
     )
 
 
-def _asks(v: Any) -> bool:
+def _is_question(v: Any) -> bool:
     """Is clause v an indirect question: "whether …", or "if …" after a verb of asking or
     knowing ("asked if Germany would send …")? It states nothing as true."""
     for c in v.children:
