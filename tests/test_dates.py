@@ -578,3 +578,28 @@ def test_an_article_of_year_1_reads_back_with_four_digits(tmp_path: Path) -> Non
         w.finish("off")
     hits = open_reader(tmp_path / "ix").search(SearchRequest("lighthouse")).hits
     assert [h.date for h in hits] == ["0001-01-01"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expr"),
+    [
+        ("Sales were booked for March shipment at 1,750 dlrs a tonne.", "March"),
+        ("The July contract fell two cents.", "July"),
+        ("Traders sold April/May delivery at a discount.", "April"),
+        ("December futures closed higher.", "December"),
+    ],
+)
+def test_a_month_of_a_market_position_points_ahead(text: str, expr: str) -> None:
+    from newsdesk.index.extract.dates import span_tense
+
+    s = text.index(expr)
+    assert span_tense(text, s, s + len(expr), "past") == "future"
+    assert resolve(expr, "1987-02-26", tense="future").start > "1987-02-26"
+
+
+def test_a_month_of_other_words_keeps_the_clause_tense() -> None:
+    from newsdesk.index.extract.dates import span_tense
+
+    text = "Sales in March rose five pct."
+    s = text.index("March")
+    assert span_tense(text, s, s + 5, "past") == "past"

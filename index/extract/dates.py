@@ -712,6 +712,14 @@ def clause_tense(tok: Any) -> str | None:
 
 
 _AHEAD_LEAD = re.compile(r"\b(?:through|thru|until|till|by|next|from)\s+$", re.I)
+# A month naming a market's forward position: "for March shipment", "May delivery", "the July
+# contract", "December futures" (a month without a year there is the next one)
+_FORWARD_TAIL = re.compile(
+    r"^(?:\s*/\s*[A-Z][a-z]+)?\s+(?:shipments?|deliver(?:y|ies)|loading|arrivals?|contracts?|"
+    r"futures|positions?|options?|expiry)\b",
+    re.I,
+)
+_MONTH_ONLY = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?", re.I)
 _BACK_LEAD = re.compile(r"\b(?:since|last)\s+$", re.I)
 
 
@@ -726,6 +734,8 @@ def span_tense(text: str, start: int, end: int, tense: str | None) -> str | None
         return "past"
     if tense != "past" and (_AHEAD_LEAD.search(before) or _AHEAD_LEAD.match(words)):
         return "future"
+    if _MONTH_ONLY.fullmatch(text[start:end].strip()) and _FORWARD_TAIL.match(text[end:]):
+        return "future"  # "booked for March shipment" in a February story: this March
     return tense
 
 
