@@ -135,3 +135,15 @@ def test_a_year_adverbial_still_dates_the_fact(nlp: Any) -> None:
     report = [f for f in facts if f.kind == "REPORT"]
     assert report and report[0].when is not None
     assert report[0].when.start.startswith("1986")
+
+
+def test_a_table_row_or_a_heading_gives_no_fact(nlp: Any) -> None:
+    text = (
+        "The Agriculture Department detailed world corn data by country.\n\n"
+        "USSR CORN\n\n"
+        "Start Stocks N.A. N.A. Production 12.50 12.50 14.40 14.40 Imports 8.00 6.00 10.40 10.40\n\n"
+        "Viacom shares climbed 2-1/2 to 50-3/8 by midafternoon."
+    )
+    statements = [f.statement for f in facts_of(text, nlp)]
+    assert not any("CORN" in s or "12.50" in s for s in statements), statements
+    assert any("climbed" in s for s in statements), statements  # prose with numbers stays

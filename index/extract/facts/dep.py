@@ -100,6 +100,8 @@ INTENT_REPORTS = frozenset("deny promise pledge vow threaten refuse claim".split
 class DepFacts(Parsed):
     """Drafts for one parsed article. ``run`` reads the sentences in order."""
 
+    mixed_case: bool | None = None  # is the article written in mixed case (``table_line``)
+
     def run(self) -> Iterator[Draft]:
         quotes = QuoteFacts(self)
         by_first: dict[int, list[Quote]] = {}
@@ -112,6 +114,8 @@ class DepFacts(Parsed):
             yield from self.sentence(sent)
 
     def sentence(self, sent: Any) -> Iterator[Draft]:
+        if self.table_line(sent):
+            return  # "USSR CORN", "Production 12.50 12.50 14.40 …": a heading or a table row
         clauses = self.clause_verbs(sent)
         owner = self.owners(sent, clauses)
         dates = self.date_spans(sent)
@@ -158,6 +162,24 @@ class DepFacts(Parsed):
                 first.who = dedupe(first.who + d.who)
         yield from kept.values()
         yield from self.values(sent, owner, drafts, dates)
+
+    def table_line(self, sent: Any) -> bool:
+        """A line of a table or a heading, not prose: in an article written in mixed case, a
+        sentence without a lowercase letter; or one of eight or more words, two in five of
+        them numbers, and no verb in lowercase ("Production 12.50 12.50 14.40 …", not "Viacom
+        shares climbed 2-1/2 to 50-3/8")."""
+        words = [t for t in sent if not t.is_punct and not t.is_space]
+        if not any(c.islower() for c in sent.text) and any(c.isalpha() for c in sent.text):
+            if self.mixed_case is None:
+                letters = [c for c in self.text if c.isalpha()]
+                lower = sum(c.islower() for c in letters)
+                self.mixed_case = lower > 0.5 * len(letters)
+            if self.mixed_case:
+                return True
+        numbers = sum(1 for t in words if any(c.isdigit() for c in t.text))
+        if len(words) < 8 or numbers * 5 < len(words) * 2:
+            return False
+        return not any(t.pos_ in ("VERB", "AUX") and t.text.islower() for t in words)
 
     def clause(
         self, v: Any, sent: Any, owner: dict[int, Any], sources: list[Actor]
