@@ -147,3 +147,18 @@ def test_a_table_row_or_a_heading_gives_no_fact(nlp: Any) -> None:
     statements = [f.statement for f in facts_of(text, nlp)]
     assert not any("CORN" in s or "12.50" in s for s in statements), statements
     assert any("climbed" in s for s in statements), statements  # prose with numbers stays
+
+
+def test_it_after_an_unnamed_subject_is_no_named_thing(nlp: Any) -> None:
+    text = (
+        "Airbus delivered the first A380 to Singapore Airlines on Monday. After the plane was "
+        "handed over in Singapore, it was flown to Toulouse for the ceremony."
+    )
+    flown = [f for f in facts_of(text, nlp) if "flown" in f.statement]
+    assert all("Singapore" not in f.who for f in flown), [(f.statement, f.who) for f in flown]
+
+
+def test_it_said_still_stands_for_the_company(nlp: Any) -> None:
+    text = "Gencorp Inc said its board adopted a rights plan. The plan expires in April, it said."
+    said = [f for f in facts_of(text, nlp) if f.kind == "REPORT" and "expires" in f.statement]
+    assert said and "Gencorp Inc" in said[0].who, [(f.statement, f.who) for f in said]

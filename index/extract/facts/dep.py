@@ -44,7 +44,7 @@ from newsdesk.index.extract.facts.parsed import (
     is_aide,
 )
 from newsdesk.index.extract.facts.quotes import QuoteFacts
-from newsdesk.index.extract.facts.refs import PEOPLE_NOUNS, SOURCE, Actor, dedupe
+from newsdesk.index.extract.facts.refs import ORG_NOUNS, PEOPLE_NOUNS, SOURCE, Actor, dedupe
 
 HOLDINGS = frozenset("share stake interest holding investment".split())
 PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "off"})
@@ -196,6 +196,13 @@ class DepFacts(Parsed):
             self.note_subject(subj, who)
         elif subj is not None and subj.tag_ == "NNS" and subj.lemma_.casefold() in PEOPLE_NOUNS:
             self.refs.last_people = (subj.idx, (self.source_phrase(subj), SOURCE))
+        elif (
+            subj is not None
+            and subj.tag_ == "NN"
+            and v.dep_ != "relcl"
+            and subj.lemma_.casefold() not in ORG_NOUNS | PEOPLE_NOUNS | STATE_NOUNS
+        ):  # "the plane was delivered …; it was flown …" (not "the retailer reported …")
+            self.refs.note_unnamed(subj.idx)
         content = self.content(v) if self.reports(v) else None
         if content is not None:
             return self.report(v, sent, subj, who, content, negated, sources)
@@ -857,7 +864,9 @@ class DepFacts(Parsed):
             v = self.doc[vi]
             subj = self.subject(v)
             who = self.actors(subj) if subj is not None else []
-            if not who:  # "shares in HBOS falling by 41%": the name nearest before the amount
+            if not who and (subj is None or subj.pos_ != "PRON"):
+                # "shares in HBOS falling by 41%": the name nearest before the amount (not for
+                # an "it" that stands for no entity: "It has a 3.5-inch LCD display")
                 first = min(e.start_char for e in ents)
                 near = []
                 for m in self.refs.within(sent.start_char, first):

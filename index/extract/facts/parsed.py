@@ -827,7 +827,10 @@ class Parsed:
                 if h.lower_ == "which" and m is not None and m.type == "PERSON":
                     return self.thing_before(h, ante)  # "X, the CEO of GM, which …"
                 return self.actors(ante, depth + 1)
-            return self.refs.pronoun(h.lower_, h.idx)
+            speaks = h.dep_ == "nsubj" and (
+                h.head.lemma_.casefold() in SPEECH_VERBS or self.reports(h.head)
+            )  # "it said": no unnamed thing speaks
+            return self.refs.pronoun(h.lower_, h.idx, speaks=speaks)
         for c in h.children:
             if c.dep_ == "appos":  # "the petitioners, A and B, said": every party
                 got = self.actors(c, depth + 1)

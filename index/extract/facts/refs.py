@@ -80,6 +80,7 @@ class Refs:
         self.last_thing: list[Actor] = []  # the most recent non-person subject
         self.last_thing_pos = -1
         self.last_they_pos = -1  # the last such subject "they" may stand for
+        self.unnamed_pos = -1  # the last subject that named no entity ("the plane")
         self.last_place: Actor | None = None  # the most recent place named as a subject
         self.last_speaker: Actor | None = None
         self.last_org: Actor | None = None
@@ -176,6 +177,11 @@ class Refs:
         if people and len(actors) == 1:
             self.last_person = (pos, people[0])
 
+    def note_unnamed(self, pos: int) -> None:
+        """A clause's subject was a thing the text does not name ("the plane"): an "it" right
+        after stands for it, not for the nearest name."""
+        self.unnamed_pos = pos
+
     def people_for_they(self, pos: int) -> Actor | None:
         """The people last named as a subject by a plural common noun ("Industry analysts
         have …; they point out …"), when no entity was a subject since and it is recent."""
@@ -201,12 +207,20 @@ class Refs:
 
     # -- resolution ---------------------------------------------------------------------------
 
-    def pronoun(self, word: str, pos: int) -> list[Actor]:
+    def pronoun(self, word: str, pos: int, speaks: bool = False) -> list[Actor]:
+        """The entities a pronoun stands for; ``speaks``: it is the subject of a speech or
+        report verb (an unnamed thing just before is then not what it stands for)."""
         w = word.casefold()
         if w in PERSON_PRONOUNS:
             return self._person(w, pos)
         recent = self.last_thing and pos - self.last_thing_pos < 800
         if w in THING_PRONOUNS:
+            if (
+                not speaks
+                and self.last_thing_pos < self.unnamed_pos < pos
+                and pos - self.unnamed_pos < 300
+            ):
+                return []  # "After the plane was delivered in Singapore, it was flown …"
             if recent:
                 return self.last_thing[:1]
             i = bisect_left(self.starts, pos) - 1
