@@ -162,3 +162,13 @@ def test_it_said_still_stands_for_the_company(nlp: Any) -> None:
     text = "Gencorp Inc said its board adopted a rights plan. The plan expires in April, it said."
     said = [f for f in facts_of(text, nlp) if f.kind == "REPORT" and "expires" in f.statement]
     assert said and "Gencorp Inc" in said[0].who, [(f.statement, f.who) for f in said]
+
+
+def test_it_after_a_speaking_common_noun_is_still_the_speaker(nlp: Any) -> None:
+    text = (
+        "Philadelphia Electric Co replaced the engineer. In a letter, the utility said the "
+        "engineer had been reassigned. It is establishing 24-hour coverage of the plant at a "
+        "cost of 2 mln dlrs."
+    )
+    got = [f for f in facts_of(text, nlp) if "24-hour" in f.statement]
+    assert got and "Philadelphia Electric Co" in got[0].who, [(f.statement, f.who) for f in got]

@@ -201,6 +201,8 @@ class DepFacts(Parsed):
             and subj.tag_ == "NN"
             and v.dep_ != "relcl"
             and subj.lemma_.casefold() not in ORG_NOUNS | PEOPLE_NOUNS | STATE_NOUNS
+            and lemma not in SPEECH_VERBS
+            and not self.reports(v)  # "the utility said …; it is establishing …": a speaker
         ):  # "the plane was delivered …; it was flown …" (not "the retailer reported …")
             self.refs.note_unnamed(subj.idx)
         content = self.content(v) if self.reports(v) else None
