@@ -913,3 +913,124 @@ def test_a_person_glued_to_a_country_is_the_person_and_the_country(pipeline: Any
 def test_regions_named_by_their_adjective_are_places(pipeline: Any) -> None:
     types = _types(pipeline, "He said the bill would add a Midwestern vote to the panel.")
     assert types.get("Midwest") == "PLACE"
+
+
+# -- audit of unseen wire and Wikinews text (session 21) ---------------------------------------
+
+FIRMS = [
+    (
+        "The notes were priced by lead manager Halvorsen Brandt and Co Inc. Halvorsen Brandt "
+        "said demand was strong.",
+        "Halvorsen Brandt and Co Inc",
+        {"Co Inc", "Halvorsen Brandt"},
+    ),
+    (
+        "Quillon Tire and Rubber Co said it expects higher first quarter earnings.",
+        "Quillon Tire and Rubber Co",
+        {"Rubber Co", "Quillon Tire"},
+    ),
+    (
+        "Such expectations grew, said Dora Pike, analyst at Carrow, Medlin and Mabry Inc.",
+        "Carrow, Medlin and Mabry Inc",
+        {"Carrow", "Medlin and Mabry Inc"},
+    ),
+    (
+        "The loan will be arranged by P.R. Falkner and Sons Ltd on behalf of the group.",
+        "P.R. Falkner and Sons Ltd",
+        {"Sons Ltd", "P.R. Falkner"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "firm", "fragments"), FIRMS)
+def test_a_firm_named_after_its_partners_is_one_organisation(
+    pipeline: Any, text: str, firm: str, fragments: set[str]
+) -> None:
+    _, ents = _extract(pipeline, text)
+    names = {e.name: e.type for e in ents}
+    firms = [e for e in ents if firm in {n.rstrip(".") for n in (e.name, *e.aliases)}]
+    assert firms and firms[0].type == "ORG", names
+    assert not fragments & set(names), names
+
+
+def test_two_companies_joined_by_and_stay_two(pipeline: Any) -> None:
+    text = (
+        "Talks between Korvath and Belmond Corp resumed on Monday. Greenfeld Securities Co "
+        "President Mark D. Ostrow and Pellam Securities Inc President Joel Vance were elected."
+    )
+    _, ents = _extract(pipeline, text)
+    names = {e.name for e in ents}
+    assert "Korvath and Belmond Corp" not in names
+    assert not any(n.startswith("Mark D. Ostrow and") for n in names), names
+
+
+def test_a_short_name_joins_the_partners_firm(pipeline: Any) -> None:
+    text = (
+        "Tarsen and Wickley PLC and the Orbis group may join the merger. Tarsen and Wickley "
+        "and a Japanese trading house hold stakes. Talks with Tarsen & Wickley go on."
+    )
+    _, ents = _extract(pipeline, text)
+    firms = [e for e in ents if "Wickley" in e.name or "Wickley" in e.aliases]
+    assert len(firms) == 1, [(e.name, e.aliases) for e in ents]
+    assert firms[0].type == "ORG"
+    assert {"Tarsen & Wickley", "Tarsen and Wickley"} <= set(firms[0].aliases)
+
+
+ABBREV_WORDS = [
+    ("Taiwan's surplus with the U.S. Hit a record 13.6 billion dlrs in 1986.", "U.S. Hit"),
+    ("U.K. Physical wheat values recovered from early losses in Lindford.", "U.K. Physical"),
+    ("Trade reached 4.2 billion U.S. Dlrs last year, officials in Taipei said.", "U.S. Dlrs"),
+    ("U.K. Wheat futures rallied while wheat for May traded steady.", "U.K. Wheat"),
+]
+
+
+@pytest.mark.parametrize(("text", "glued"), ABBREV_WORDS)
+def test_a_capitalised_word_after_a_dotted_place_is_no_name(
+    pipeline: Any, text: str, glued: str
+) -> None:
+    types = _types(pipeline, text)
+    assert glued not in types, types
+    assert "United States" in types or "United Kingdom" in types, types
+
+
+def test_a_dotted_place_keeps_its_organisations(pipeline: Any) -> None:
+    text = (
+        "The U.S. Army said it would buy trucks. A U.S. Customs spokesman said customs "
+        "officers checked the cargo."
+    )
+    types = _types(pipeline, text)
+    assert types.get("U.S. Army") == "ORG", types
+    assert types.get("U.S. Customs") == "ORG", types
+
+
+FACILITIES = [
+    ("Work resumed at the Kessane mine near Hemlo, Ontario, the company said.", "Kessane"),
+    ("Ore from the Dravik property in Nevada graded 0.2 ounces a ton.", "Dravik"),
+    ("It sold the Tollan sawmill for 12 mln dlrs, Westor Timber Ltd said.", "Tollan"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), FACILITIES)
+def test_a_name_of_a_mine_mill_or_property_is_a_place(pipeline: Any, text: str, name: str) -> None:
+    types = _types(pipeline, text)
+    assert types.get(name, "PLACE") == "PLACE", types
+
+
+def test_a_company_before_a_facility_noun_stays_a_company(pipeline: Any) -> None:
+    types = _types(pipeline, "Workers at the Halvard Mining Co mine went on strike on Monday.")
+    assert types.get("Halvard Mining Co") == "ORG", types
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Parts went to a museum at Corvane Air Force Base in Ohio.", "Corvane Air Force Base"),
+        (
+            "The company opened the Brightwater Hotel in Atlantic City, N.J., in May.",
+            "Brightwater Hotel",
+        ),
+    ],
+)
+def test_a_base_or_hotel_is_a_place(pipeline: Any, text: str, name: str) -> None:
+    types = _types(pipeline, text)
+    assert types.get(name) == "PLACE", types

@@ -121,8 +121,22 @@ def _merged_ents(doc: Doc) -> list[tuple[int, int, str]]:
     Control" split into the two organisations."""
     ents = _foreign_joins(doc, [(e.start, e.end, e.label_) for e in doc.ents])
     ents = _bracketed(doc, ents)
+    ents = _firm_joins(doc, ents)
     out: list[tuple[int, int, str]] = []
+    org_texts = {doc[a:b].text for a, b, lab in ents if lab == "ORG" and b - a > 2}
     for s, e, label in ents:
+        # "Cable" + "and" + "Wireless" where the article names "Cable and Wireless PLC"
+        if (
+            label in ("ORG", "PERSON")
+            and s >= 2
+            and doc[s - 1].lower_ in ("and", "&")
+            and doc[s - 2].text[:1].isupper()
+            and any(o.startswith(doc[s - 2 : e].text + " ") for o in org_texts)
+        ):
+            if out and out[-1][:2] == (s - 2, s - 1):
+                out.pop()  # "Tarsen" (tagged PERSON) + "and" + "Wickley"
+            if not out or out[-1][1] <= s - 2:
+                s, label = s - 2, "ORG"
         if out:
             ps, pe, plabel = out[-1]
             between = [t.lower_ for t in doc[pe:s]]
@@ -252,6 +266,102 @@ def _foreign_joins(doc: Doc, ents: list[tuple[int, int, str]]) -> list[tuple[int
         kept = [x for x in ents if x[1] <= s or x[0] >= end]
         return _foreign_joins(doc, sorted([*kept, (s, end, "ORG")]))  # each join reaches further
     return ents
+
+
+# the legal forms that end a partnership's name ("Morgan Stanley and Co Inc"); not the two-letter
+# forms that are also words or initials ("AS", "SA", "PT")
+_FIRM_END = frozenset(w for w in LEGAL_SUFFIXES if len(w.rstrip(".")) >= 2) - {
+    "as",
+    "sa",
+    "se",
+    "pt",
+    "ab",
+    "oy",
+    "ag",
+    "bv",
+    "kk",
+    "nv",
+}
+
+
+def _firm_word(t: Token) -> bool:
+    return t.text[:1].isupper() and (t.is_alpha or bool(re.fullmatch(r"(?:[A-Z]\.)+", t.text)))
+
+
+def _full_name(doc: Doc, a: int, b: int) -> bool:
+    """A person's full name, no partner's surname: two or more words the model took for a
+    person, the last no English word ("Tom Ostrow", not "Goodyear Tire" or "Morgan Stanley")."""
+    return (
+        b - a >= 2
+        and all(t.ent_type_ == "PERSON" for t in doc[a:b])
+        and doc[b - 1].lower_ not in lexicon.WORDS
+    )
+
+
+def _firm_joins(doc: Doc, ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A firm named after its partners: "Morgan Stanley and Co Inc", "Goodyear Tire and Rubber
+    Co", "Carroll, McEntee and McGinley Inc", "Yasuda Trust and Banking Co Ltd" is one
+    organisation, however the model cut or typed it ("Co Inc", "Sons Ltd" are no names): an "and"
+    between short runs of capitalised words, the last run ending in a legal form. Not two
+    companies ("Exxon Corp and Mobil Corp", a known "Texaco and Pennzoil Co")."""
+    n = len(doc)
+    joins: list[tuple[int, int]] = []
+    for i in range(1, n - 1):
+        if doc[i].lower_ not in ("and", "&"):
+            continue
+        r = i + 1
+        while r < n and r - i <= 3 and _firm_word(doc[r]) and doc[r].lower_ not in _FIRM_END:
+            r += 1
+        partner = r > i + 1  # a name after the "and", not just "and Co"
+        if r >= n or doc[r].lower_ not in _FIRM_END or not doc[r].text[:1].isupper():
+            continue
+        while r < n and doc[r].lower_ in _FIRM_END:
+            r += 1
+        left = i
+        while (
+            left > 0
+            and i - left < 5
+            and _firm_word(doc[left - 1])
+            and doc[left - 1].lower_ not in FUNCTION_WORDS | DETERMINERS
+        ):
+            left -= 1
+        if left == i or i - left > 4 or any(t.lower_ in _FIRM_END for t in doc[left:i]):
+            continue  # none, or a longer run than a firm's partners: "Bank ... Inc" and ...
+        if partner and (
+            (left > 0 and doc[left - 1].lower_ in PERSON_TITLES) or _full_name(doc, left, i)
+        ):
+            continue  # "President Mark D. Greenberg and Jacee Securities Inc": two parties
+        if gaz.org(doc[left:i].text) is not None or gaz.place(doc[left:i].text) is not None:
+            continue
+        # two parties: "between A and B Corp", "A and B Inc are ...", "A and B Corp agreed"
+        if (left > 0 and doc[left - 1].lower_ in ("between", "both")) or (
+            r < n and doc[r].tag_ == "VBP"
+        ):
+            continue
+        # "Carroll, McEntee and McGinley Inc", "L.F. Rothschild, Unterberg, Towbin Inc": partners
+        # listed with commas, each one or two capitalised words
+        for _ in range(2):
+            if left < 2 or doc[left - 1].text != ",":
+                break
+            k = left - 1
+            while k > 0 and left - 1 - k < 2 and _firm_word(doc[k - 1]):
+                k -= 1
+            part = doc[k : left - 1]
+            if (
+                k == left - 1
+                or (partner and _full_name(doc, k, left - 1))
+                or (k > 0 and _firm_word(doc[k - 1]))
+                or any(t.lower_ in _FIRM_END or t.lower_ in ORG_HEADS for t in part)
+                or gaz.org(part.text) is not None
+                or gaz.place(part.text) is not None
+            ):
+                break
+            left = k
+        joins.append((left, r))
+    if not joins:
+        return ents
+    kept = [x for x in ents if all(x[1] <= a or x[0] >= b for a, b in joins)]
+    return sorted([*kept, *((a, b, "ORG") for a, b in joins)])
 
 
 def _ends_of_place(doc: Doc, s: int, e: int) -> bool:
@@ -468,6 +578,11 @@ def _span_candidates(doc: Doc, start: int, ent_end: int, label: str) -> list[_Ca
             if gaz.place(lead) is not None:
                 end = words[-2].i + 1
                 label = "GPE"
+    if label in ("ORG", "PERSON", "PRODUCT") and _abbrev_place_and_word(doc, start, end):
+        # "U.S. Hit a record", "U.K. Physical wheat values", "H.K. Dlrs": the wire capitalises
+        # the word after a dotted abbreviation; the place alone is the name
+        end = start + 1 if doc[start].lower_ not in DETERMINERS else start + 2
+        label = "GPE"
     ts, te = _trim(doc, start, end)
     if not force and ts < te:
         retype = context_type(doc, ts, te, label)
@@ -483,6 +598,37 @@ def _span_candidates(doc: Doc, start: int, ent_end: int, label: str) -> list[_Ca
         if c is not None:
             out.append(c)
     return out
+
+
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
+
+
+def _abbrev_place_and_word(doc: Doc, start: int, end: int) -> bool:
+    """A dotted place abbreviation and one capitalised English word that the sentence does not
+    use as a name: a verb or adjective ("U.S. Hit", "U.K. Physical"), or a word the article
+    also writes in lower case ("U.S. Dlrs" beside "mln dlrs", "U.K. Wheat" beside "wheat"). Not
+    an organisation's head or a known name ("U.S. Army", "U.S. Treasury")."""
+    words = [t for t in doc[start:end] if t.lower_ not in DETERMINERS]
+    if len(words) != 2 or not lexicon.known():
+        return False
+    place, w = words
+    if not _DOTTED.fullmatch(place.text) or gaz.place(place.text) is None:
+        return False
+    if not (w.is_title and w.is_alpha) or w.i != place.i + 1:
+        return False
+    lw = w.lower_
+    if lw in ORG_HEADS or lw in CORPORATE_SUFFIXES or lw in INDEX_WORDS:
+        return False
+    if gaz.org(doc[place.i : w.i + 1].text) is not None:
+        return False
+    nxt = doc[w.i + 1] if w.i + 1 < len(doc) else None
+    if nxt is not None and (nxt.lower_ in JOB_NOUNS or nxt.lower_ in ROLE_HEADS):
+        return False  # "a U.S. Customs spokesman": someone's employer
+    if w.pos_ in ("VERB", "AUX", "ADJ", "ADV") and lw in lexicon.WORDS:
+        return True
+    if place.i > 0 and doc[place.i - 1].like_num:
+        return True  # "13.6 billion U.S. Dlrs": an amount's currency
+    return re.search(r"(?<![\w-])" + re.escape(lw) + r"(?![\w-])", _text(doc)) is not None
 
 
 def _plural_noun(t: Token) -> bool:

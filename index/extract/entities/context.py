@@ -17,6 +17,7 @@ from newsdesk.index.extract.entities.words import (
     BROADCAST_WORDS,
     COMPANY_COMPOUND_NOUNS,
     COMPANY_NOUNS,
+    CORPORATE_SUFFIXES,
     EVENT_HEADS,
     EVENT_WORDS,
     FACILITY_HEADS,
@@ -167,8 +168,15 @@ def context_type(doc: Doc, start: int, end: int, label: str) -> Retype | None:
             return Retype("MISC", start)
         if kind == "ORG" and label in ("PERSON", "GPE", "LOC", "NORP", "FAC", "PRODUCT"):
             return Retype("ORG", start)
-        if kind == "PLACE" and label in ("PERSON", "ORG"):
-            return Retype("PLACE", start)
+        if kind == "PLACE" and (
+            label in ("PERSON", "PRODUCT", "WORK_OF_ART")
+            or (
+                label == "ORG"
+                and gaz.org(text) is None
+                and not any(t.lower_ in CORPORATE_SUFFIXES for t in doc[start:end])
+            )
+        ):
+            return Retype("PLACE", start)  # "the Page-Williams mine", "Celgar pulp mills"
     if label == "PERSON" and end - start == 1 and _on_platform(doc[start]):
         return Retype("ORG", start)
     return None

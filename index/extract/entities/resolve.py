@@ -442,7 +442,19 @@ def _resolve_people(cands: list[_Cand]) -> None:
 
 
 def _org_words(name: str) -> list[str]:
-    return _straight(name).casefold().replace(".", " ").replace(",", " ").split()
+    return (
+        _straight(name).casefold().replace(".", " ").replace(",", " ").replace("&", " and ").split()
+    )
+
+
+def _partners(mine: list[str], words: dict[str, list[str]]) -> bool:
+    """A 'person' whose words open a firm of the article named after its partners: "Halvorsen
+    Brandt" after "Halvorsen Brandt and Co Inc"."""
+    n = len(mine)
+    return any(
+        len(ws) > n + 1 and ws[:n] == mine and ws[n] == "and" and ws[-1] in CORPORATE_SUFFIXES
+        for ws in words.values()
+    )
 
 
 def _resolve_short_orgs(cands: list[_Cand]) -> None:
@@ -458,9 +470,9 @@ def _resolve_short_orgs(cands: list[_Cand]) -> None:
         if c.type == "PLACE" and c.strong:
             continue
         key = group_key(c.name, c.type)
-        if c.key != key or " " in key and c.type == "PERSON":
-            continue
         mine = _org_words(c.name)
+        if c.key != key or " " in key and c.type == "PERSON" and not _partners(mine, words):
+            continue
         suffix = [k for k in names if k != key and k.endswith(" " + key)]
         prefix = [
             k
@@ -468,7 +480,8 @@ def _resolve_short_orgs(cands: list[_Cand]) -> None:
             if k != key
             and len(words[k]) > len(mine)
             and words[k][: len(mine)] == mine
-            and all(w in CORPORATE_SUFFIXES for w in words[k][len(mine) :])
+            and all(w in CORPORATE_SUFFIXES or w == "and" for w in words[k][len(mine) :])
+            and words[k][-1] in CORPORATE_SUFFIXES  # "Morgan Stanley and Co Inc"
         ]
         options = suffix if len(suffix) == 1 else []
         if not options and prefix:

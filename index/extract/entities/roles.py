@@ -290,6 +290,9 @@ def _plausible_name(doc: Doc, s: int, e: int, at: list[tuple[int, int, str] | No
     labels = {at[x][2] for x in range(s, e) if at[x] is not None}  # type: ignore[index]
     if labels & {"GPE", "LOC", "NORP", "FAC"}:
         return False
+    # the first words of a longer organisation ("lead manager Morgan Stanley and Co Inc")
+    if any(span[2] == "ORG" and span[1] > e for span in (at[x] for x in range(s, e)) if span):
+        return False
     if e - s == 1:
         return "PERSON" in labels
     return True

@@ -22,6 +22,7 @@ from newsdesk.index.extract.entities.words import (
     COMMA_KEEP,
     COMMON_ACRONYMS,
     DETERMINERS,
+    LEGAL_SUFFIXES,
     NAME_PARTICLES,
     ORG_HEADS,
     PARTY_MEMBERS,
@@ -96,7 +97,8 @@ def _comma_name(ent: Span, label: str) -> bool:
         return False
     if not all(t.text[:1].isupper() or t.lower_ in _LIST_WORDS for t in ent):
         return False
-    return any(t.lower_ in _LIST_HEADS for t in ent)
+    # ... or a firm named after its partners ("Carroll, McEntee and McGinley Inc")
+    return any(t.lower_ in _LIST_HEADS for t in ent) or ent[-1].lower_ in LEGAL_SUFFIXES
 
 
 def _parts(doc: Doc, ent: Span, label: str = "") -> list[tuple[int, int]]:

@@ -232,7 +232,9 @@ KIND_NOUNS: dict[str, str] = {
     ),
     **dict.fromkeys(
         """town city village province county district region state island port capital
-        coast coastline border valley peninsula desert basin delta airport""".split(),
+        coast coastline border valley peninsula desert basin delta airport
+        mine mines mill mills sawmill smelter refinery oilfield deposit property stadium
+        arena""".split(),
         "PLACE",
     ),
 }
@@ -305,7 +307,7 @@ MORE_EVENT_HEADS = frozenset(
 FACILITY_HEADS = frozenset(
     """
     refinery smelter airport airfield dam reactor oilfield coast coastline valley peninsula
-    plateau highlands basin strait
+    plateau highlands basin strait base hotel
     """.split()
 )
 PLANT_HEADS = frozenset("station plant works".split())
