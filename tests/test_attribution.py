@@ -387,6 +387,22 @@ def test_without_an_interviewee_named_answers_are_nobodys_words(nlp: Any) -> Non
 
 
 @pytest.mark.nlp
+def test_an_interviewee_named_as_he_or_by_a_heading_line_answers(nlp: Any) -> None:  # noqa: F811
+    questions = {"q1": "When did you start writing the book?", "q2": "Is the novel alive?"}
+    pronoun = INTERVIEW.format(**questions).replace(
+        "The Daily Courier interviewed novelist Maria Lopez about her new book.",
+        "Maria Lopez is a Portuguese novelist. She was interviewed by the Daily Courier.",
+    )
+    heading = INTERVIEW.format(**questions).replace(
+        "The Daily Courier interviewed novelist Maria Lopez about her new book.",
+        "Maria Lopez is a Portuguese novelist.\n\nInterview\n\nMaria Lopez",
+    )
+    for text in (pronoun, heading):
+        (q,) = about(parse(nlp, text), "rewrote it four times", "QUOTE")
+        assert q.who == ("Maria Lopez",)
+
+
+@pytest.mark.nlp
 def test_every_party_apposed_to_a_common_noun_speaks(nlp: Any) -> None:  # noqa: F811
     facts = parse(
         nlp,

@@ -233,7 +233,11 @@ class Parsed:
         first = asks.index(True)
         if first > 8:
             return []  # the questions open the piece, after a short introduction
-        who = self.interviewee(paras[first][0]) or self.title_interviewee()
+        who = (
+            self.interviewee(paras[first][0])
+            or self.heading_interviewee(paras[:first])
+            or self.title_interviewee()
+        )
         if who is None:
             return []
         for q in self.quotes:  # a quotation standing alone as a paragraph: a pull quote
@@ -285,9 +289,28 @@ class Parsed:
                 if lemma == "interview" and t.dep_ == "acl" and t.tag_ == "VBN":
                     heads.append(t.head)  # "Jack Herrick, wikiHow founder interviewed by …"
                 for h in heads:
+                    if h.lower_ in ("he", "she"):  # "He was interviewed by Wikinews."
+                        found += self.only_person_before(sent.start_char)
                     found += [a for a in self.interviewed(h) if a[1] == "PERSON"]
         names_ = {a[0] for a in found}
         return found[0] if len(names_) == 1 else None
+
+    def only_person_before(self, end: int) -> list[Actor]:
+        """The one person the text names before ``end`` (none if it names several)."""
+        people = {m.name for m in self.refs.by_type["PERSON"][1] if m.start < end}
+        return [(people.pop(), "PERSON")] if len(people) == 1 else []
+
+    def heading_interviewee(self, paras: list[tuple[int, int]]) -> Actor | None:
+        """A heading line that is only a person's name, the last one before the questions
+        ("Interview / Aner Shalev / What are you going to talk about …?")."""
+        for a, b in reversed(paras[-3:]):
+            line = self.text[a:b].strip()
+            if not line or len(line) > 60:
+                continue
+            for x in self.refs.by_type["PERSON"][1]:  # the line names a person of the text
+                if line in (x.name, x.surface.strip()):
+                    return (x.name, "PERSON")
+        return None
 
     def alone_in_paragraph(self, q: Quote) -> bool:
         """The quotation is its paragraph: nothing but blanks before it on its line and
