@@ -1034,3 +1034,84 @@ def test_a_company_before_a_facility_noun_stays_a_company(pipeline: Any) -> None
 def test_a_base_or_hotel_is_a_place(pipeline: Any, text: str, name: str) -> None:
     types = _types(pipeline, text)
     assert types.get(name) == "PLACE", types
+
+
+# -- works, crafts, firms of analysts, untagged people -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "She is best known for her role in the 1972 film Silver Harbour Nights.",
+            "Silver Harbour Nights",
+        ),
+        ("Marta Velasco came to launch her graphic novel Owl Maiden at the fair.", "Owl Maiden"),
+    ],
+)
+def test_a_name_after_a_work_noun_is_no_person_or_organisation(
+    pipeline: Any, text: str, name: str
+) -> None:
+    types = _types(pipeline, text)
+    assert types.get(name) == "MISC", types
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Space Shuttle Corvina lifted off from the launch pad on Tuesday. Corvina carried seven "
+        "astronauts.",
+        "Engineers prepared Space Shuttle Corvina for its last mission, NASA said.",
+    ],
+)
+def test_a_space_shuttle_is_no_person(pipeline: Any, text: str) -> None:
+    types = _types(pipeline, text)
+    assert types.get("Space Shuttle Corvina") == "MISC", types
+    assert types.get("Corvina", "MISC") == "MISC", types
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Prices may rise further, said Halloway Brandt analyst Jim Osterly.", "Halloway Brandt"),
+        ('"Demand is weak," industry analyst Peter Mangold of D.K. Farrow said.', "D.K. Farrow"),
+    ],
+)
+def test_the_firm_of_an_analyst_is_no_person(pipeline: Any, text: str, name: str) -> None:
+    types = _types(pipeline, text)
+    assert types.get(name) == "ORG", types
+
+
+def test_an_untagged_name_that_is_a_person_noun_is_a_person(pipeline: Any) -> None:
+    text = (
+        "Ilan Vardimor is an Israeli mathematician and writer born in 1961. Currently Vardimor "
+        "is a Professor at the Hebrew University. At the moment Vardimor is in Italy."
+    )
+    _, ents = _extract(pipeline, text)
+    people = {e.name: e for e in ents if e.type == "PERSON"}
+    assert "Vardimor" in people["Ilan Vardimor"].aliases, ents
+    assert people["Ilan Vardimor"].mentions == 3, ents
+
+
+def test_a_company_that_is_a_maker_is_no_person(pipeline: Any) -> None:
+    types = _types(pipeline, "Harlow Widgets is a maker of garden tools based in Ohio.")
+    assert types.get("Harlow Widgets") != "PERSON", types
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "type_"),
+    [
+        (
+            "Other retailers, including Best Buy and Radio Shack, had no problems.",
+            "Best Buy",
+            "ORG",
+        ),
+        ("It sells to companies such as Harlow Widgets and Tamsin Labs.", "Harlow Widgets", "ORG"),
+        ("Leaders, including Peter Smith and Ann Lowe, spoke on Monday.", "Ann Lowe", "PERSON"),
+    ],
+)
+def test_a_name_listed_under_a_kind_noun_has_its_kind(
+    pipeline: Any, text: str, name: str, type_: str
+) -> None:
+    types = _types(pipeline, text)
+    assert types.get(name) == type_, types

@@ -39,6 +39,8 @@ from newsdesk.index.extract.entities.words import (
     MORE_EVENT_HEADS,
     NOMINAL_ORG_HEADS,
     ORG_HEADS,
+    PERSON_NOUN_ENDS,
+    PERSON_NOUNS,
     PERSON_TITLES,
     PLACE_NOUNS,
     PORTFOLIO_WORDS,
@@ -1067,6 +1069,95 @@ def _untagged_outlets(doc: Doc, cov: list[bool]) -> list[_Cand]:
                 if c is not None:
                     out.append(c)
         i = j if j > i else i + 1
+    return out
+
+
+def _person_noun(t: Token) -> bool:
+    w, lemma = t.lower_, t.lemma_.lower()
+    if w in PERSON_NOUNS or lemma in PERSON_NOUNS or w in JOB_NOUNS or w in PERSON_TITLES:
+        return True
+    return (
+        t.pos_ == "NOUN"
+        and t.is_lower
+        and w.endswith(PERSON_NOUN_ENDS)
+        and (not lexicon.known() or w in lexicon.NOUNS or lemma in lexicon.NOUNS)
+    )
+
+
+def _untagged_people(doc: Doc, cov: list[bool]) -> list[_Cand]:
+    """People the model did not tag: two or three capitalised proper nouns, untagged, the
+    subject of "is/was a/an <person noun>" ("Aner Shalev is an Israeli mathematician and
+    writer", "... is a Professor at ..."), not a place or organisation of the gazetteer; and the
+    later mentions of the surname alone, untagged ("Currently Shalev is a Professor")."""
+    out: list[_Cand] = []
+    n = len(doc)
+    surnames: set[str] = set()
+    fulls: set[tuple[str, ...]] = set()
+    i = 0
+    while i < n:
+        j = i
+        while (
+            j < n
+            and j - i < 3
+            and not cov[j]
+            and not doc[j].ent_type_
+            and doc[j].pos_ == "PROPN"
+            and doc[j].is_title
+            and doc[j].is_alpha
+        ):
+            j += 1
+        if j - i >= 2 and (j == n or not (doc[j].is_title and doc[j].pos_ == "PROPN")):
+            last = doc[j - 1]
+            verb = last.head
+            attrs_ = [c for c in verb.children if c.dep_ == "attr" and c.i > verb.i]
+            nouns = [a for a in attrs_] + [
+                c for a in attrs_ for c in a.children if c.dep_ == "conj"
+            ]
+            text = doc[i:j].text
+            if (
+                last.dep_ == "nsubj"
+                and verb.lemma_.lower() == "be"
+                and verb.i == j
+                and any(_person_noun(a) for a in nouns)
+                and any(
+                    c.dep_ == "det" and c.lower_ in ("a", "an") for a in attrs_ for c in a.children
+                )
+                and gaz.place(text) is None
+                and gaz.org(text) is None
+                and not any(gaz.place(t.text) is not None for t in doc[i:j])
+            ):
+                c = _make(doc, i, j, "PERSON", source="ner", force_type="PERSON")
+                if c is not None:
+                    out.append(c)
+                    surnames.add(last.text)
+                    fulls.add(tuple(t.text for t in doc[i:j]))
+                    for k in range(i, j):
+                        cov[k] = True
+        i = j if j > i else i + 1
+    for full in fulls:  # the full name again, untagged ("Aner Shalev" heading the interview)
+        m = len(full)
+        for k in range(n - m + 1):
+            if tuple(t.text for t in doc[k : k + m]) == full and not any(cov[k : k + m]):
+                if any(doc[x].ent_type_ not in ("", "PERSON", "ORG") for x in range(k, k + m)):
+                    continue
+                c = _make(doc, k, k + m, "PERSON", source="ner", force_type="PERSON")
+                if c is not None:
+                    out.append(c)
+                    for x in range(k, k + m):
+                        cov[x] = True
+    if surnames:
+        for k, t in enumerate(doc):
+            if (
+                t.text in surnames
+                and not cov[k]
+                and not t.ent_type_
+                and not (k + 1 < n and doc[k + 1].is_title and doc[k + 1].pos_ == "PROPN")
+                and not (k > 0 and doc[k - 1].is_title and doc[k - 1].pos_ == "PROPN")
+            ):
+                c = _make(doc, k, k + 1, "PERSON", source="surname", force_type="PERSON")
+                if c is not None:
+                    out.append(c)
+                    cov[k] = True
     return out
 
 

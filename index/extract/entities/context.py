@@ -21,6 +21,7 @@ from newsdesk.index.extract.entities.words import (
     EVENT_HEADS,
     EVENT_WORDS,
     FACILITY_HEADS,
+    FIRM_JOBS,
     FUNCTION_WORDS,
     JOB_NOUNS,
     KIND_NOUNS,
@@ -31,6 +32,7 @@ from newsdesk.index.extract.entities.words import (
     MEETING_HEADS,
     MEETING_PREPS,
     MORE_EVENT_HEADS,
+    ORG_HEADS,
     PLACE_NOUNS,
     PLANT_HEADS,
     PLANT_WORDS,
@@ -39,6 +41,8 @@ from newsdesk.index.extract.entities.words import (
     STORM_WORDS,
     STREET_HEADS,
     TRAILING_NOISE,
+    VEHICLE_WORDS,
+    WORK_NOUNS,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -158,12 +162,29 @@ def context_type(doc: Doc, start: int, end: int, label: str) -> Retype | None:
         return Retype("ORG", start)  # "Cisco's shares", "Ryanair passengers", "Twitter users"
     if label == "PERSON" and end - start >= 2 and _cap(last) and last.lower_ in PLACE_NOUNS:
         return Retype("PLACE", start)  # "Rakhine State"
+    if label in ("PERSON", "ORG", "GPE", "LOC", "FAC") and _craft(doc, start, end):
+        return Retype("MISC", start)  # "Space Shuttle Atlantis", "the Space Shuttle Program"
+    if label == "PERSON" and _firm_of_job(doc, start, end):
+        return Retype("ORG", start)  # "Paine Webber analyst X", "analyst X of C.J. Lawrence"
+    kind_of_list = _listed_under(doc, start)
+    if kind_of_list == "ORG" and label in ("PERSON", "GPE", "LOC", "FAC"):
+        if gaz.place(doc[start:end].text) is None:
+            return Retype("ORG", start)  # "retailers, including Best Buy and Radio Shack"
+    if kind_of_list == "PLACE" and label == "PERSON":
+        return Retype("PLACE", start)  # "in towns such as Kelby Marsh"
     noun = _noun_of(doc, start, end)
     text = doc[start:end].text
     if noun is not None and gaz.place(text) is None and gaz.demonym(text) is None:
         kind = KIND_NOUNS.get(noun.lemma_.lower()) or KIND_NOUNS.get(noun.lower_)
+        if noun.i < start or noun.dep_ == "appos":
+            if noun.lower_ in WORK_NOUNS or noun.lemma_.lower() in WORK_NOUNS:
+                if label in ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"):
+                    return Retype("MISC", start)  # "the film Easy Rider", "X, a TV show"
         if kind == "MISC" and (
-            label != "ORG" or noun.lower_ in NEVER_ORG or noun.lemma_ in NEVER_ORG
+            label != "ORG"
+            or noun.lower_ in NEVER_ORG
+            or noun.lemma_ in NEVER_ORG
+            or (noun.i < start and not _org_words(doc, start, end))  # "1988-model Cadillac X"
         ):
             return Retype("MISC", start)
         if kind == "ORG" and label in ("PERSON", "GPE", "LOC", "NORP", "FAC", "PRODUCT"):
@@ -180,6 +201,66 @@ def context_type(doc: Doc, start: int, end: int, label: str) -> Retype | None:
     if label == "PERSON" and end - start == 1 and _on_platform(doc[start]):
         return Retype("ORG", start)
     return None
+
+
+def _org_words(doc: Doc, start: int, end: int) -> bool:
+    return any(
+        t.lower_.strip(".") in CORPORATE_SUFFIXES
+        or t.lower_.strip(".") in LEGAL_SUFFIXES
+        or t.lower_ in ORG_HEADS
+        for t in doc[start:end]
+    )
+
+
+def _craft(doc: Doc, start: int, end: int) -> bool:
+    """A vehicle's word starts the name, capitalised, another capitalised word after it:
+    "Space Shuttle Atlantis", "Shuttle Discovery", "the Space Shuttle Program"; not a company's
+    name ("Rocket Lab Inc": an organisation's word in it) nor a cut name."""
+    if end < len(doc) and _cap(doc[end]):
+        return False  # "Orbiter Processing" + "Facility-1": a cut name
+    return any(
+        doc[k].lower_ in VEHICLE_WORDS and _cap(doc[k]) and _cap(doc[k + 1])
+        for k in range(start, end - 1)
+    ) and not _org_words(doc, start, end)
+
+
+_LIST_CUES = frozenset({"including", "like"})
+
+
+def _listed_under(doc: Doc, start: int) -> str | None:
+    """The kind (KIND_NOUNS) of the plural noun whose examples a list names, the span one of
+    them: "retailers, including Best Buy and Radio Shack", "companies such as Harlow Widgets".
+    """
+    k = start - 1
+    while k >= 0 and start - k <= 12:
+        t = doc[k]
+        if t.lower_ in _LIST_CUES or (t.lower_ == "as" and k > 0 and doc[k - 1].lower_ == "such"):
+            k -= 2 if t.lower_ == "as" else 1
+            if k >= 0 and doc[k].text == ",":
+                k -= 1
+            if k < 0 or doc[k].tag_ != "NNS" or not doc[k].is_lower:
+                return None
+            return KIND_NOUNS.get(doc[k].lemma_.lower()) or KIND_NOUNS.get(doc[k].lower_)
+        if not (_cap(t) or t.lower_ in ("and", "&", ",", ".", "-", "of")):
+            return None
+        k -= 1
+    return None
+
+
+def _firm_of_job(doc: Doc, start: int, end: int) -> bool:
+    """A 'person' that is the employer of a job: it modifies an analyst's or economist's noun
+    with a name after it ("Paine Webber analyst Bernie Savaiko"), or follows "of" after a
+    person's name ("analyst Peter Appert of C.J. Lawrence")."""
+    if gaz.place(doc[start:end].text) is not None:
+        return False  # "Smit Tak International of Rotterdam"
+    root = doc[start:end].root
+    head = root.head
+    if root.dep_ == "compound" and head.i == end and head.lower_ in FIRM_JOBS:
+        return end + 1 < len(doc) and doc[end + 1].ent_type_ == "PERSON"
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.i == start - 1:
+        owner = head.head
+        return owner.i < head.i and owner.ent_type_ == "PERSON" and owner.ent_iob_ != ""
+    return False
 
 
 _LATIN_END = re.compile(r"(?:a|ae|us|um|is|i|ii|ensis|oides|ata|atus|ica|icus)$")

@@ -27,6 +27,7 @@ from newsdesk.index.extract.entities.candidates import (
     _rules_candidates,
     _source_outlets,
     _untagged_outlets,
+    _untagged_people,
 )
 from newsdesk.index.extract.entities.names import (
     _acronym_letters,
@@ -208,8 +209,29 @@ def _resolve(text: str, cands: list[_Cand]) -> list[_Cand]:
     _resolve_short_orgs(cands)
     _resolve_cut_places(text, cands)
     _resolve_short_facilities(cands)
+    _resolve_short_things(cands)
     _resolve_variants(cands)
     return cands
+
+
+def _resolve_short_things(cands: list[_Cand]) -> None:
+    """'Columbia' after 'Space Shuttle Columbia': a one-word name the gazetteer does not know,
+    tagged as anything, that is the last word of exactly one longer MISC name of the
+    article (a craft, a product, a work) is that thing."""
+    ends: dict[str, list[_Cand]] = defaultdict(list)
+    for c in cands:
+        if c.type == "MISC" and " " in c.key:
+            ends[c.key.rsplit(" ", 1)[1]].append(c)
+    if not ends:
+        return
+    for c in cands:
+        if c.type not in ("ORG", "PERSON", "PLACE", "MISC") or c.strong or " " in c.key:
+            continue
+        fits = {f.key: f for f in ends.get(c.key, ())}
+        if len(fits) != 1 or gaz.place(c.alias) is not None or gaz.org(c.alias) is not None:
+            continue
+        f = next(iter(fits.values()))
+        c.name, c.key, c.type = f.name, f.key, "MISC"
 
 
 def _thing_spelled_out(
@@ -661,6 +683,7 @@ def extract_entities(
             cov = _covered(doc)
             cands += _gazetteer_candidates(doc, cov)
             cands += _untagged_outlets(doc, cov)
+            cands += _untagged_people(doc, cov)
             cands += _nominal_candidates(doc, cands)
             cands = _source_outlets(text, _party_tags(text, cands))
             _agree(doc, cands)

@@ -220,7 +220,7 @@ KIND_NOUNS: dict[str, str] = {
         airliner plane tank tanks rifle drone tablet laptop console chip chips processor model
         drug vaccine pill medicine browser version feature tool widget update edition
         program programme device game engine player camera computer storm hurricane cyclone typhoon
-        species genus fungus bacterium bacteria microbe parasite""".split(),
+        species genus fungus bacterium bacteria microbe parasite shuttle spacecraft orbiter rocket""".split(),
         "MISC",
     ),
     **dict.fromkeys(
@@ -238,6 +238,26 @@ KIND_NOUNS: dict[str, str] = {
         "PLACE",
     ),
 }
+# Works: a name just after one ("the 1969 film Easy Rider", "her graphic novel Angel Catbird") or
+# with one in apposition ("Mad Money, a CNBC show") is the work's; not a name before one ("a
+# Spielberg film" is the director's).
+WORK_NOUNS = frozenset(
+    "film movie novel book album song show series documentary sitcom opera musical painting".split()
+)
+# Nouns that say what a person is ("X is an Israeli mathematician and writer"), beside the job
+# nouns and titles; and their endings ("-ian", "-ist": historian, novelist).
+PERSON_NOUNS = frozenset(
+    """writer author artist poet novelist actor actress singer musician composer scientist
+    professor lecturer researcher journalist photographer painter sculptor athlete footballer
+    lawyer doctor businessman businesswoman entrepreneur politician activist philosopher
+    """.split()
+)
+PERSON_NOUN_ENDS = ("ian", "ist")
+# Vehicles whose word starts a craft's name ("Space Shuttle Atlantis", "Shuttle Discovery").
+VEHICLE_WORDS = frozenset("shuttle spacecraft orbiter rocket".split())
+# Jobs at a firm named before them ("Paine Webber analyst Bernie Savaiko") or after "of"
+# ("analyst Peter Appert of C.J. Lawrence"): the firm is no person.
+FIRM_JOBS = frozenset("analyst analysts economist economists strategist strategists".split())
 # Verbs and nouns whose "on X" is a platform ("posted on Twitter", "a video on TikTok").
 PLATFORM_WORDS = frozenset(
     """
