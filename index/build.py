@@ -35,7 +35,7 @@ from newsdesk.index.ingest.sources import Problem, SourceError, read_paths
 from newsdesk.index.model import Analysis, Article, Passage
 from newsdesk.index.seam import ArticleRecord, Known, Writer
 
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 # A batch is also committed once it holds this much text, so huge articles keep memory bounded.
 FLUSH_CHARS = 4_000_000
 # A bulk run (most of what it reads is new) lets its batches grow to half of what it has already
