@@ -397,7 +397,11 @@ def test_an_interviewee_named_as_he_or_by_a_heading_line_answers(nlp: Any) -> No
         "The Daily Courier interviewed novelist Maria Lopez about her new book.",
         "Maria Lopez is a Portuguese novelist.\n\nInterview\n\nMaria Lopez",
     )
-    for text in (pronoun, heading):
+    object_pronoun = INTERVIEW.format(**questions).replace(
+        "The Daily Courier interviewed novelist Maria Lopez about her new book.",
+        "Maria Lopez is a Portuguese novelist. The Daily Courier interviewed her last week.",
+    )
+    for text in (pronoun, heading, object_pronoun):
         (q,) = about(parse(nlp, text), "rewrote it four times", "QUOTE")
         assert q.who == ("Maria Lopez",)
 

@@ -289,7 +289,7 @@ class Parsed:
                 if lemma == "interview" and t.dep_ == "acl" and t.tag_ == "VBN":
                     heads.append(t.head)  # "Jack Herrick, wikiHow founder interviewed by …"
                 for h in heads:
-                    if h.lower_ in ("he", "she"):  # "He was interviewed by Wikinews."
+                    if h.lower_ in ("he", "she", "him", "her"):  # "He was interviewed by …"
                         found += self.only_person_before(sent.start_char)
                     found += [a for a in self.interviewed(h) if a[1] == "PERSON"]
         names_ = {a[0] for a in found}
