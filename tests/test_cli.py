@@ -132,3 +132,30 @@ def test_index_defaults_to_the_env_folder(
     assert (tmp_path / "envix" / "newsdesk.json").exists()
     assert main(["search", "lighthouse", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["article_id"] == "one"
+
+
+@pytest.mark.parametrize(
+    ("argv", "index"),
+    [
+        (["--index", "/data/a", "index", "news.jsonl"], "/data/a"),  # before the subcommand
+        (["index", "news.jsonl", "--index", "/data/b"], "/data/b"),  # after it
+        (["--index", "/data/a", "search", "oil", "--index", "/data/b"], "/data/b"),  # last wins
+        (["index", "news.jsonl"], None),  # neither: the default index
+    ],
+)
+def test_the_index_option_counts_before_and_after_the_subcommand(
+    argv: list[str], index: str | None
+) -> None:
+    from newsdesk.tui.cli import parser
+
+    ns = parser().parse_args(argv)
+    assert ns.index == index
+    assert ns.engine is None
+
+
+def test_an_index_given_before_the_subcommand_is_where_articles_go(tmp_path: Path) -> None:
+    src = tmp_path / "news"
+    write_article(src, "a.txt", "Boeing delivered its first jet to Qantas on Monday.")
+    target = tmp_path / "chosen"
+    assert main(["--index", str(target), "index", str(src), "--no-extract", "-q"]) == 0
+    assert target.is_dir() and any(target.iterdir())

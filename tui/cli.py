@@ -565,24 +565,34 @@ def _describe(sub: Any) -> None:
         action.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
-def parser() -> argparse.ArgumentParser:
+def _location_options(default: Any) -> argparse.ArgumentParser:
+    """--index and --engine, accepted before the subcommand and after it. After it they
+    default to argparse.SUPPRESS, so a subcommand without them keeps what was given before it
+    ("newsdesk --index DIR index …" must not fall back to the default index)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--index",
         metavar="DIR",
+        default=default,
         help="index folder (default: $NEWSDESK_INDEX or the user data dir)",
     )
     common.add_argument(
         "--engine",
         metavar="URL",
+        default=default,
         help="an OpenSearch cluster instead of an index folder, e.g. "
         "http://127.0.0.1:9200?prefix=newsdesk (default: $NEWSDESK_ENGINE); credentials "
         "come from the environment or the config file, never from here",
     )
+    return common
+
+
+def parser() -> argparse.ArgumentParser:
+    common = _location_options(argparse.SUPPRESS)
     p = argparse.ArgumentParser(
         prog="newsdesk",
         description="A keyboard-driven terminal explorer for news.",
-        parents=[common],
+        parents=[_location_options(None)],
     )
     sub = p.add_subparsers(dest="command")
 
