@@ -1,41 +1,27 @@
 """A fact states only what its text asserts: an indirect question gives none; what a negated
 "allow" / "want" does not let happen is negated; a present-tense clause of time under "will" /
 "would" is future; a VALUE shows its amount; a year that classifies a noun in what is reported
-("1986 profit") does not date the report."""
+("1986 profit") does not date the report; a heading or a table row gives no fact; an "it" right
+after a subject the text does not name stands for no entity."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
-from newsdesk.index.model import Article, Fact
+from newsdesk.index.model import Fact
 
+from .test_modality import about
+from .test_modality import facts_of as modality_facts_of
+from .test_modality import nlp as nlp  # noqa: F401 - the module's spaCy fixture
 
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    from newsdesk.index.extract import nlp as nlp_module
-
-    try:
-        return nlp_module.load()
-    except nlp_module.NlpUnavailable as e:  # pragma: no cover - the model is a dependency
-        pytest.skip(str(e))
+pytestmark = pytest.mark.nlp
 
 
 def facts_of(text: str, nlp: Any, date: str = "1987-04-08") -> list[Fact]:
-    from newsdesk.index.extract.entities import extract_entities
-    from newsdesk.index.extract.facts import extract_facts
-    from newsdesk.index.ingest.passages import split_passages
-
-    a = Article(id="t", title="", date=date, source="", license="", path="", text=text)
-    passages = split_passages(a)
-    mentions, _ = extract_entities(a, passages, nlp(text))
-    return extract_facts(a, passages, nlp(text), mentions)
-
-
-def about(facts: Sequence[Fact], word: str) -> list[Fact]:
-    return [f for f in facts if word.casefold() in f.statement.casefold()]
+    """The facts of a one-paragraph article dated 1987-04-08 (test_modality's reader)."""
+    return modality_facts_of(text, nlp, date)
 
 
 @pytest.mark.parametrize(
