@@ -24,7 +24,7 @@ from .conftest import CORPORA, REPO, SHARED
 
 BLIND = REPO / "tests" / "fixtures" / "blind"
 GENRES = ("wire", "wikinews", "speech")
-SPLITS = {"dev": 5, "heldout": 4, "heldout2": 4, "heldout3": 4, "heldout4": 4}
+SPLITS = {"dev": 5, "heldout": 4, "heldout2": 4, "heldout3": 4, "heldout4": 4, "heldout5": 4}
 KINDS = {"QUOTE", "REPORT", "EVENT", "VALUE"}
 TYPES = {"PERSON", "ORG", "PLACE", "MISC"}
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
