@@ -719,7 +719,7 @@ _FORWARD_TAIL = re.compile(
     r"futures|positions?|options?|expiry)\b",
     re.I,
 )
-_MONTH_ONLY = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?", re.I)
+_MONTH_ONLY = re.compile(_MONTH, re.I)  # a month name alone ("March", "Sept.")
 _BACK_LEAD = re.compile(r"\b(?:since|last)\s+$", re.I)
 
 

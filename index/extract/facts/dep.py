@@ -551,31 +551,21 @@ class DepFacts(Parsed):
         ):  # "… would not allow it to commit X": the statement keeps what denies it
             gsubj = self.subject(gov)
             head = self.subject_text(gsubj) if gsubj is not None else head
-            return Draft(
-                kind="EVENT",
-                who=who,
-                predicate=lemma,
-                object=obj,
-                statement=clip(f"{head} {self.verb_phrase(gov)} {self.text_of(gov)}"),
-                start=sent.start_char,
-                end=sent.end_char,
-                method="dep-parse",
-                confidence=confidence,
-                negated=True,
-                where=dedupe_str(where),
-            )
-        if self.done_by(v):  # "the petition filed by A, B and C"
+            statement = f"{head} {self.verb_phrase(gov)} {self.text_of(gov)}"
+            negated = True
+        elif self.done_by(v):  # "the petition filed by A, B and C"
             noun = v.head
             first = min([noun.i] + [c.i for c in noun.children if c.i < noun.i])
             head, obj = self.doc[first : noun.i + 1].text, self.text_of(v, whole=True)
+            statement = f"{head} {obj}"
+        else:
+            statement = f"{head} {self.verb_phrase(v)} {obj}"
         return Draft(
             kind="EVENT",
             who=who,
             predicate=lemma,
             object=obj,
-            statement=clip(
-                f"{head} {obj}" if self.done_by(v) else f"{head} {self.verb_phrase(v)} {obj}"
-            ),
+            statement=clip(statement),
             start=sent.start_char,
             end=sent.end_char,
             method="dep-parse",
